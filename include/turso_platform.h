@@ -260,6 +260,8 @@ TP_API const char *tp_result_op(const tp_result *result);
 TP_API int32_t tp_result_attempts(const tp_result *result);
 /* The raw body and its length (NUL-terminated too, for convenience); "" and 0 when none. */
 TP_API const char *tp_result_body(const tp_result *result, size_t *len);
+/* A response header of the last attempt by name (case-insensitive), or NULL. */
+TP_API const char *tp_result_header(const tp_result *result, const char *name);
 /* The parsed body; NULL when the body is empty or is not JSON. */
 TP_API const tp_value *tp_result_value(const tp_result *result);
 
@@ -292,8 +294,8 @@ TP_API const char *tp_value_key(const tp_value *value);
 TP_API const char *tp_value_string(const tp_value *value);
 /* The number, or 0 when not a number. */
 TP_API double tp_value_number(const tp_value *value);
-/* The number as an integer (exact for integers written in the JSON up to 2^63; fractions
- * truncated; saturating), or 0 when not a number. */
+/* The number as an integer (exact up to 2^53, as JSON numbers are read as doubles; fractions
+ * truncated; saturating at the int64 range), or 0 when not a number. */
 TP_API int64_t tp_value_int64(const tp_value *value);
 /* 1 for true, 0 for false or anything else. */
 TP_API int32_t tp_value_bool(const tp_value *value);
