@@ -1,0 +1,3 @@
+module example.com/tursoplatform
+
+go 1.21

@@ -1,0 +1,357 @@
+package turso_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"example.com/tursoplatform/turso"
+)
+
+// The turso-local the tests talk to: started by TestMain from $TURSO_LOCAL (the binary).
+var (
+	baseURL string
+	token   string
+)
+
+func TestMain(m *testing.M) {
+	binary := os.Getenv("TURSO_LOCAL")
+	if binary == "" {
+		fmt.Fprintln(os.Stderr, "set TURSO_LOCAL to the turso-local binary (tests/ffi does)")
+		os.Exit(2)
+	}
+	secret := make([]byte, 16)
+	if _, err := rand.Read(secret); err != nil {
+		panic(err)
+	}
+	token = "go-" + hex.EncodeToString(secret)
+	server := exec.Command(binary, "--listen", "127.0.0.1:0", "--data", ":memory:", "--token", token)
+	server.Stderr = os.Stderr
+	stdout, err := server.StdoutPipe()
+	if err != nil {
+		panic(err)
+	}
+	if err := server.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "starting turso-local:", err)
+		os.Exit(2)
+	}
+	lines := bufio.NewScanner(stdout)
+	if lines.Scan() {
+		baseURL = strings.TrimPrefix(lines.Text(), "turso-local listening on ")
+	}
+	go func() { // keep the pipe drained
+		for lines.Scan() {
+		}
+	}()
+	code := 2
+	if strings.HasPrefix(baseURL, "http://") {
+		code = m.Run()
+	} else {
+		fmt.Fprintln(os.Stderr, "turso-local did not print its URL")
+	}
+	server.Process.Kill()
+	server.Wait()
+	os.Exit(code)
+}
+
+func newClient(t *testing.T) *turso.Client {
+	t.Helper()
+	c, err := turso.NewClient(turso.Options{Token: token, BaseURL: baseURL, Org: "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func asError(t *testing.T, err error) *turso.Error {
+	t.Helper()
+	var terr *turso.Error
+	if !errors.As(err, &terr) {
+		t.Fatalf("want a *turso.Error, got %T: %v", err, err)
+	}
+	return terr
+}
+
+func TestDatabaseLifecycle(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+
+	db, err := c.CreateDatabase(ctx, "go-lifecycle", "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if db.Name != "go-lifecycle" || db.Hostname == "" || db.DbID == "" {
+		t.Fatalf("unexpected database %+v", db)
+	}
+
+	_, err = c.CreateDatabase(ctx, "go-lifecycle", "default")
+	if terr := asError(t, err); terr.Status != turso.StatusConflict || terr.HTTPStatus != 409 || terr.Message == "" {
+		t.Fatalf("creating twice: %+v", terr)
+	}
+
+	jwt, err := c.CreateDatabaseToken(ctx, "go-lifecycle", turso.TokenOptions{Expiration: "1d", ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(jwt, ".") != 2 {
+		t.Fatalf("the token is not a JWT (%d characters)", len(jwt))
+	}
+
+	dbs, err := c.ListDatabases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, d := range dbs {
+		found = found || d.Name == "go-lifecycle"
+	}
+	if !found {
+		t.Fatalf("go-lifecycle not listed in %+v", dbs)
+	}
+
+	if err := c.DeleteDatabase(ctx, "go-lifecycle"); err != nil {
+		t.Fatal(err)
+	}
+	err = c.DeleteDatabase(ctx, "go-lifecycle")
+	if terr := asError(t, err); terr.Status != turso.StatusNotFound || terr.HTTPStatus != 404 {
+		t.Fatalf("deleting twice: %+v", terr)
+	}
+	if !strings.Contains(err.Error(), "TP_E_NOT_FOUND") || !strings.Contains(err.Error(), "404") {
+		t.Fatalf("error text %q", err.Error())
+	}
+}
+
+func TestGenericCall(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	if _, err := c.Call(ctx, "databases.create", map[string]any{"name": "go-generic", "group": "default"}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Call(ctx, "databases.get", map[string]any{"db": "go-generic", "org": "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Database struct{ Name string }
+	}
+	if err := r.Decode(&got); err != nil || got.Database.Name != "go-generic" || r.HTTPStatus != 200 {
+		t.Fatalf("databases.get: %v %+v (HTTP %d)", err, got, r.HTTPStatus)
+	}
+	// Validating the platform token answers its expiry: -1 for one that never expires.
+	r, err = c.Call(ctx, "tokens.validate", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct{ Exp int64 }
+	if err := r.Decode(&v); err != nil || v.Exp == 0 {
+		t.Fatalf("tokens.validate: %v %s", err, r.Body)
+	}
+	if _, err := c.Call(ctx, "databases.delete", map[string]any{"db": "go-generic"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOperations(t *testing.T) {
+	ops := turso.Operations()
+	want := map[string]bool{"databases.create": false, "databases.create_token": false, "tokens.validate": false}
+	for _, op := range ops {
+		if _, ok := want[op]; ok {
+			want[op] = true
+		}
+	}
+	for op, seen := range want {
+		if !seen {
+			t.Errorf("%s missing from Operations() (%d ids)", op, len(ops))
+		}
+	}
+	if turso.Version() == "" {
+		t.Error("empty Version()")
+	}
+}
+
+func TestArgumentErrors(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	_, err := c.Call(ctx, "databases.no_such_operation", nil)
+	terr := asError(t, err)
+	if terr.Status != turso.StatusInvalidArgument || terr.HTTPStatus != 0 || terr.Message == "" {
+		t.Fatalf("unknown operation: %+v", terr)
+	}
+	_, err = c.Call(ctx, "databases.get", map[string]any{"db": "x", "no_such_param": "y"})
+	if terr := asError(t, err); terr.Status != turso.StatusInvalidArgument {
+		t.Fatalf("unknown parameter: %+v", terr)
+	}
+	_, err = c.Call(ctx, "databases.get", nil) // the path parameter db is missing
+	if terr := asError(t, err); terr.Status != turso.StatusInvalidArgument {
+		t.Fatalf("missing parameter: %+v", terr)
+	}
+}
+
+func TestUnauthorized(t *testing.T) {
+	c, err := turso.NewClient(turso.Options{Token: "not-the-token", BaseURL: baseURL, Org: "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.ListDatabases(context.Background())
+	if terr := asError(t, err); terr.Status != turso.StatusUnauthorized || terr.HTTPStatus != 401 {
+		t.Fatalf("wrong token: %+v", terr)
+	}
+	if strings.Contains(err.Error(), token) {
+		t.Fatal("the error text contains the platform token")
+	}
+}
+
+func TestFromEnv(t *testing.T) {
+	t.Setenv("TURSO_API_TOKEN", token)
+	t.Setenv("TURSO_API_BASEURL", baseURL)
+	t.Setenv("TURSO_ORG", "local")
+	c, err := turso.FromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if c.Org() != "local" || !strings.HasPrefix(c.BaseURL(), strings.TrimSuffix(baseURL, "/")) {
+		t.Fatalf("from the environment: org %q, base URL %q", c.Org(), c.BaseURL())
+	}
+	if _, err := c.ListDatabases(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A server that accepts connections and never answers: only cancellation ends a call to it.
+func silentServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, conn)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return "http://" + l.Addr().String()
+}
+
+func TestContextCancellation(t *testing.T) {
+	c, err := turso.NewClient(turso.Options{Token: "t", BaseURL: silentServer(t), Org: "local", MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	// Cancelled while the request is in flight.
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		cancel()
+	}()
+	_, err = c.ListDatabases(ctx)
+	terr := asError(t, err)
+	if terr.Status != turso.StatusCancelled || !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled call: %+v (%v)", terr, err)
+	}
+
+	// A deadline.
+	ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err = c.ListDatabases(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || asError(t, err).Status != turso.StatusCancelled {
+		t.Fatalf("deadline: %v", err)
+	}
+
+	// Already cancelled: nothing is sent.
+	_, err = c.ListDatabases(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("done context: %v", err)
+	}
+}
+
+func TestConcurrentGoroutines(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	const n = 100
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			name := fmt.Sprintf("go-par-%d", i)
+			db, err := c.CreateDatabase(ctx, name, "default")
+			if err != nil {
+				errs <- fmt.Errorf("create %s: %w", name, err)
+				return
+			}
+			if db.Name != name {
+				errs <- fmt.Errorf("create %s answered %s", name, db.Name)
+				return
+			}
+			r, err := c.Call(ctx, "databases.get", map[string]any{"db": name})
+			var got struct{ Database Database }
+			if err != nil || r.Decode(&got) != nil || got.Database.Name != name {
+				errs <- fmt.Errorf("get %s: %v %+v", name, err, got)
+				return
+			}
+			if err := c.DeleteDatabase(ctx, name); err != nil {
+				errs <- fmt.Errorf("delete %s: %w", name, err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	dbs, err := c.ListDatabases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dbs {
+		if strings.HasPrefix(d.Name, "go-par-") {
+			t.Errorf("%s left behind", d.Name)
+		}
+	}
+}
+
+type Database = turso.Database
+
+func TestCloseWhileIdle(t *testing.T) {
+	c, err := turso.NewClient(turso.Options{Token: token, BaseURL: baseURL, Org: "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	_, err = c.ListDatabases(context.Background())
+	if terr := asError(t, err); terr.Status != turso.StatusInvalidArgument {
+		t.Fatalf("call after Close: %+v", terr)
+	}
+}
