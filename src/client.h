@@ -1,0 +1,41 @@
+// A client: its settings and connections, and the three ways to call (operation, raw request,
+// and the prepared request both come down to).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "operations.h"
+#include "options.h"
+#include "params.h"
+#include "pool.h"
+#include "request.h"
+#include "result.h"
+
+namespace turso::platform {
+
+class Client {
+  public:
+    // Throws std::bad_alloc.
+    explicit Client(Options options);
+
+    const Options &options() const { return options_; }
+    HandlePool &pool() { return pool_; }
+
+    // Calls an operation; argument errors come back as a TP_E_INVALID_ARGUMENT result.
+    Result call(const Operation &op, const PositionalArg *args, size_t arg_count, const Params *params);
+    // Sends a raw request relative to the base URL.
+    Result request(std::string_view method, std::string_view path, std::string_view body, bool has_body,
+                   const Params *call_params);
+    // Runs a prepared request, attempt after attempt as the retry policy allows.
+    Result execute(const HttpRequest &request);
+
+  private:
+    Options options_;
+    HandlePool pool_;
+};
+
+// Sleeps `ms`, waking early (returning false) once `cancel` is triggered.
+bool sleep_unless_cancelled(int64_t ms, const Cancel *cancel);
+
+} // namespace turso::platform

@@ -1,0 +1,289 @@
+#include "transfer.h"
+
+#include <cstring>
+#include <ctime>
+#include <new>
+#include <strings.h>
+
+#include "log.h"
+#include "response.h"
+#include "retry.h"
+
+namespace turso::platform {
+
+namespace {
+
+constexpr size_t kMaxHeaders = 256;
+
+// Sets an option; a failure here can only be memory (every value is checked beforehand).
+template <typename T> void set(CURL *easy, CURLoption option, T value) {
+    CURLcode rc = curl_easy_setopt(easy, option, value);
+    if (rc == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
+}
+
+curl_slist *append(curl_slist *list, const std::string &line) {
+    curl_slist *next = curl_slist_append(list, line.c_str());
+    if (!next) {
+        curl_slist_free_all(list);
+        throw std::bad_alloc();
+    }
+    return next;
+}
+
+tp_status status_for_curl(CURLcode code) {
+    switch (code) {
+    case CURLE_OK: return TP_OK;
+    case CURLE_OPERATION_TIMEDOUT: return TP_E_TIMEOUT;
+    case CURLE_ABORTED_BY_CALLBACK: return TP_E_CANCELLED;
+    case CURLE_FILESIZE_EXCEEDED: return TP_E_RESPONSE_TOO_LARGE;
+    case CURLE_OUT_OF_MEMORY: return TP_E_NOMEM;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL: return TP_E_INVALID_ARGUMENT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED: return TP_E_TLS;
+    default: return TP_E_NETWORK;
+    }
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+        s.remove_suffix(1);
+    return s;
+}
+
+} // namespace
+
+Transfer::Transfer(const Options &options, const HttpRequest &request, const std::atomic<bool> *batch_cancel)
+    : options_(options), request_(request), batch_cancel_(batch_cancel) {
+    error_buffer_[0] = '\0';
+}
+
+Transfer::~Transfer() {
+    curl_mime_free(mime_);
+    curl_slist_free_all(header_list_);
+}
+
+bool Transfer::cancelled() const {
+    return (request_.cancel && request_.cancel->is_triggered()) ||
+           (batch_cancel_ && batch_cancel_->load(std::memory_order_relaxed));
+}
+
+int64_t Transfer::elapsed_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
+        .count();
+}
+
+size_t Transfer::on_write(char *data, size_t size, size_t count, void *self) {
+    auto *t = static_cast<Transfer *>(self);
+    size_t n = size * count;
+    if (t->body.size() + n > static_cast<uint64_t>(t->options_.max_response_bytes)) {
+        t->too_large_ = true;
+        return 0; // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    try {
+        t->body.append(data, n);
+    } catch (...) {
+        return 0;
+    }
+    return n;
+}
+
+size_t Transfer::on_header(char *data, size_t size, size_t count, void *self) {
+    auto *t = static_cast<Transfer *>(self);
+    size_t n = size * count;
+    std::string_view line = trim(std::string_view(data, n));
+    try {
+        if (line.rfind("HTTP/", 0) == 0) {
+            t->headers.clear(); // a new response (after a 1xx): only the last one's headers count
+        } else if (!line.empty() && t->headers.size() < kMaxHeaders) {
+            size_t colon = line.find(':');
+            if (colon != std::string_view::npos && colon > 0)
+                t->headers.emplace_back(std::string(trim(line.substr(0, colon))),
+                                        std::string(trim(line.substr(colon + 1))));
+        }
+    } catch (...) {
+        return 0;
+    }
+    return n;
+}
+
+int Transfer::on_progress(void *self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    return static_cast<Transfer *>(self)->cancelled() ? 1 : 0;
+}
+
+void Transfer::prepare(CURL *easy) {
+    curl_easy_reset(easy);
+    curl_mime_free(mime_);
+    mime_ = nullptr;
+    body.clear();
+    headers.clear();
+    too_large_ = false;
+    error_buffer_[0] = '\0';
+    started_ = std::chrono::steady_clock::now();
+
+    if (!header_list_) {
+        curl_slist *list = append(nullptr, "Accept: application/json");
+        // The token goes only to the base URL: requests elsewhere (region URL) never carry it,
+        // and redirects are not followed, so it cannot travel to another host either.
+        if (request_.with_auth && !options_.token.empty())
+            list = append(list, "Authorization: Bearer " + options_.token);
+        if (request_.has_body && !request_.multipart)
+            list = append(list, "Content-Type: application/json");
+        else if (!request_.multipart)
+            list = append(list, "Content-Type:");
+        list = append(list, "Expect:"); // no 100-continue round trip before a body
+        header_list_ = list;
+    }
+
+    set(easy, CURLOPT_ERRORBUFFER, error_buffer_);
+    set(easy, CURLOPT_NOSIGNAL, 1L);
+    set(easy, CURLOPT_TCP_NODELAY, 1L);
+    set(easy, CURLOPT_URL, request_.url.c_str());
+    set(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    set(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    set(easy, CURLOPT_HTTPHEADER, header_list_);
+    set(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
+    set(easy, CURLOPT_ACCEPT_ENCODING, "");
+    set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
+    set(easy, CURLOPT_TIMEOUT_MS,
+        static_cast<long>(request_.timeout_ms > 0 ? request_.timeout_ms : options_.timeout_ms));
+    set(easy, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_response_bytes));
+    set(easy, CURLOPT_SSL_VERIFYPEER, options_.verify_tls ? 1L : 0L);
+    set(easy, CURLOPT_SSL_VERIFYHOST, options_.verify_tls ? 2L : 0L);
+    if (!options_.ca_file.empty()) set(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
+    if (!options_.proxy.empty()) set(easy, CURLOPT_PROXY, options_.proxy.c_str());
+    set(easy, CURLOPT_WRITEFUNCTION, &Transfer::on_write);
+    set(easy, CURLOPT_WRITEDATA, this);
+    set(easy, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
+    set(easy, CURLOPT_HEADERDATA, this);
+    set(easy, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
+    set(easy, CURLOPT_XFERINFODATA, this);
+    set(easy, CURLOPT_NOPROGRESS, 0L);
+
+    const std::string &method = request_.method;
+    if (request_.multipart) {
+        mime_ = curl_mime_init(easy);
+        if (!mime_) throw std::bad_alloc();
+        curl_mimepart *part = curl_mime_addpart(mime_);
+        if (!part || curl_mime_name(part, "file") != CURLE_OK || curl_mime_filename(part, "file") != CURLE_OK ||
+            curl_mime_type(part, "application/octet-stream") != CURLE_OK ||
+            curl_mime_data(part, request_.file.data(), request_.file.size()) != CURLE_OK)
+            throw std::bad_alloc();
+        set(easy, CURLOPT_MIMEPOST, mime_);
+    } else if (request_.has_body || method == "POST") {
+        set(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request_.body.size()));
+        set(easy, CURLOPT_POSTFIELDS, request_.body.c_str());
+    } else if (method == "GET") {
+        set(easy, CURLOPT_HTTPGET, 1L);
+    } else if (method == "HEAD") {
+        set(easy, CURLOPT_NOBODY, 1L);
+    }
+    if (method != "GET" && method != "POST" && method != "HEAD") set(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
+}
+
+AttemptOutcome Transfer::finish(CURL *easy, CURLcode code) {
+    AttemptOutcome o;
+    o.code = code;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &o.http_status);
+    if (mime_) {
+        curl_easy_setopt(easy, CURLOPT_MIMEPOST, static_cast<curl_mime *>(nullptr));
+        curl_mime_free(mime_);
+        mime_ = nullptr;
+    }
+    if (code == CURLE_OK) return o;
+    if (too_large_ || code == CURLE_FILESIZE_EXCEEDED) {
+        o.transport_status = TP_E_RESPONSE_TOO_LARGE;
+        o.message = "the response is larger than the limit of " + std::to_string(options_.max_response_bytes) +
+                    " bytes";
+    } else if (code == CURLE_ABORTED_BY_CALLBACK || cancelled()) {
+        o.transport_status = TP_E_CANCELLED;
+        o.message = "cancelled";
+    } else {
+        o.transport_status = status_for_curl(code);
+        o.message = error_buffer_[0] ? error_buffer_ : curl_easy_strerror(code);
+        while (!o.message.empty() && (o.message.back() == '\n' || o.message.back() == ' ')) o.message.pop_back();
+    }
+    return o;
+}
+
+Result make_result(Transfer &transfer, const AttemptOutcome &outcome, int32_t attempts) {
+    Result r;
+    r.op = transfer.request().op;
+    r.attempts = attempts;
+    if (outcome.transport_status != TP_OK) {
+        r.status = outcome.transport_status;
+        r.message = outcome.message;
+        if (outcome.transport_status == TP_E_RESPONSE_TOO_LARGE) {
+            r.http_status = static_cast<int32_t>(outcome.http_status);
+            r.headers = std::move(transfer.headers);
+        }
+        return r;
+    }
+    r.http_status = static_cast<int32_t>(outcome.http_status);
+    ParsedResponse parsed = parse_response(outcome.http_status, transfer.body, transfer.request().answer);
+    r.status = parsed.status;
+    r.message = std::move(parsed.message);
+    r.error_code = std::move(parsed.error_code);
+    r.has_error_code = parsed.has_error_code;
+    r.value = std::move(parsed.value);
+    r.body = std::move(transfer.body);
+    r.headers = std::move(transfer.headers);
+    return r;
+}
+
+int64_t retry_after_attempt(const Options &options, const HttpRequest &request, const AttemptOutcome &outcome,
+                            const Headers &headers, int attempt) {
+    if (attempt >= options.max_attempts) return -1;
+    if (request.cancel && request.cancel->is_triggered()) return -1;
+    if (outcome.transport_status == TP_E_CANCELLED || outcome.transport_status == TP_E_RESPONSE_TOO_LARGE)
+        return -1;
+    if (!is_retryable(request.method, outcome.http_status, outcome.code)) return -1;
+    std::optional<int64_t> retry_after;
+    if (outcome.code == CURLE_OK)
+        for (const auto &h : headers)
+            if (h.first.size() == 11 && strncasecmp(h.first.c_str(), "Retry-After", 11) == 0) {
+                retry_after = parse_retry_after_ms(h.second, static_cast<int64_t>(std::time(nullptr)));
+                break;
+            }
+    return retry_delay_ms(attempt, options.base_delay_ms, retry_after, jitter_random());
+}
+
+void log_attempt_start(const Options &options, const HttpRequest &request) {
+    if (log_enabled(options, TP_LOG_DEBUG)) log_line(options, TP_LOG_DEBUG, "-> " + request.method + " " + request.url);
+}
+
+void log_attempt_end(const Options &options, const AttemptOutcome &outcome, int64_t elapsed_ms) {
+    if (!log_enabled(options, TP_LOG_DEBUG)) return;
+    std::string ms = " (" + std::to_string(elapsed_ms) + " ms)";
+    if (outcome.transport_status == TP_OK)
+        log_line(options, TP_LOG_DEBUG, "<- " + std::to_string(outcome.http_status) + ms);
+    else
+        log_line(options, TP_LOG_DEBUG, "<- failed: " + outcome.message + ms);
+}
+
+void log_retry(const Options &options, const HttpRequest &request, const AttemptOutcome &outcome, int attempt,
+               int64_t delay_ms) {
+    if (!log_enabled(options, TP_LOG_WARN)) return;
+    std::string why = outcome.transport_status == TP_OK ? "HTTP " + std::to_string(outcome.http_status)
+                                                        : outcome.message;
+    log_line(options, TP_LOG_WARN,
+             request.method + " " + request.url + " failed (" + why + "); retrying in " +
+                 std::to_string(delay_ms) + " ms (attempt " + std::to_string(attempt + 1) + " of " +
+                 std::to_string(options.max_attempts) + ")");
+}
+
+} // namespace turso::platform

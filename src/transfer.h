@@ -1,0 +1,72 @@
+// One HTTP exchange on a libcurl easy handle: options, callbacks, and what came back. Used for
+// single calls and batches alike, attempt after attempt.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <curl/curl.h>
+#include <string>
+
+#include "options.h"
+#include "request.h"
+#include "result.h"
+
+namespace turso::platform {
+
+struct AttemptOutcome {
+    CURLcode code = CURLE_OK;
+    long http_status = 0;
+    tp_status transport_status = TP_OK; // TP_OK when an HTTP answer came in full
+    std::string message;                // the transport's message when it failed
+};
+
+class Transfer {
+  public:
+    // `batch_cancel` (may be null) aborts the transfer when set, as the request's cancel does.
+    Transfer(const Options &options, const HttpRequest &request, const std::atomic<bool> *batch_cancel);
+    ~Transfer();
+    Transfer(const Transfer &) = delete;
+    Transfer &operator=(const Transfer &) = delete;
+
+    // Sets `easy` up for one attempt (resetting what a previous one left). Throws std::bad_alloc.
+    void prepare(CURL *easy);
+    // The attempt's outcome once libcurl finished it with `code`.
+    AttemptOutcome finish(CURL *easy, CURLcode code);
+    bool cancelled() const;
+    // Milliseconds since prepare().
+    int64_t elapsed_ms() const;
+
+    const HttpRequest &request() const { return request_; }
+    std::string body;
+    Headers headers;
+
+  private:
+    static size_t on_write(char *data, size_t size, size_t count, void *self);
+    static size_t on_header(char *data, size_t size, size_t count, void *self);
+    static int on_progress(void *self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+
+    const Options &options_;
+    const HttpRequest &request_;
+    const std::atomic<bool> *batch_cancel_;
+    curl_slist *header_list_ = nullptr;
+    curl_mime *mime_ = nullptr;
+    bool too_large_ = false;
+    std::chrono::steady_clock::time_point started_;
+    char error_buffer_[CURL_ERROR_SIZE];
+};
+
+// The result of a finished exchange: the transport failure, or the parsed answer.
+Result make_result(Transfer &transfer, const AttemptOutcome &outcome, int32_t attempts);
+
+// Whether to retry after attempt `attempt` (1-based) and after how long (ms); -1 = no retry.
+int64_t retry_after_attempt(const Options &options, const HttpRequest &request, const AttemptOutcome &outcome,
+                            const Headers &headers, int attempt);
+
+// "-> GET url", "<- 200 (12 ms)", and a warning before a retry.
+void log_attempt_start(const Options &options, const HttpRequest &request);
+void log_attempt_end(const Options &options, const AttemptOutcome &outcome, int64_t elapsed_ms);
+void log_retry(const Options &options, const HttpRequest &request, const AttemptOutcome &outcome, int attempt,
+               int64_t delay_ms);
+
+} // namespace turso::platform
