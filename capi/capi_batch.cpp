@@ -18,9 +18,12 @@ TP_API tp_status tp_batch_new(tp_client *client, tp_batch **out) {
     });
 }
 
-TP_API void tp_batch_free(tp_batch *batch) { delete batch; }
+TP_API void tp_batch_free(tp_batch *batch) {
+    delete batch;
+}
 
-TP_API tp_status tp_batch_add(tp_batch *batch, const char *op_id, const tp_params *params, int32_t *index_out) {
+TP_API tp_status tp_batch_add(tp_batch *batch, const char *op_id, const tp_params *params,
+                              int32_t *index_out) {
     if (!batch || !op_id || batch->batch.has_run() || batch->batch.size() >= INT32_MAX)
         return TP_E_INVALID_ARGUMENT;
     return guard([&] {
@@ -59,7 +62,8 @@ TP_API tp_status tp_batch_run(tp_batch *batch) {
     guard([&] {
         std::vector<Result> results = batch->batch.take_results();
         batch->results.resize(results.size());
-        for (size_t i = 0; i < results.size(); ++i) batch->results[i].result = std::move(results[i]);
+        for (size_t i = 0; i < results.size(); ++i)
+            batch->results[i].result = std::move(results[i]);
         return TP_OK;
     });
     return status;

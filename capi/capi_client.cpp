@@ -22,7 +22,9 @@ TP_API tp_status tp_client_new(const tp_options *options, tp_client **out) {
     });
 }
 
-TP_API void tp_client_free(tp_client *client) { delete client; }
+TP_API void tp_client_free(tp_client *client) {
+    delete client;
+}
 
 TP_API const char *tp_client_base_url(const tp_client *client) {
     return client ? client->client.options().base_url.c_str() : nullptr;
@@ -42,7 +44,9 @@ TP_API tp_status tp_cancel_new(tp_cancel **out) {
     });
 }
 
-TP_API void tp_cancel_free(tp_cancel *cancel) { delete cancel; }
+TP_API void tp_cancel_free(tp_cancel *cancel) {
+    delete cancel;
+}
 
 TP_API void tp_cancel_trigger(tp_cancel *cancel) {
     if (cancel) cancel->cancel.trigger();
@@ -72,12 +76,14 @@ TP_API tp_status tp_request_with(tp_client *client, const char *method, const ch
                                  size_t body_len, const tp_params *call_params, tp_result **out) {
     return call_guarded(out, [&] {
         std::string error;
-        if (!client) return Result::failure(TP_E_INVALID_ARGUMENT, nullptr, "tp_request: client must not be NULL");
+        if (!client)
+            return Result::failure(TP_E_INVALID_ARGUMENT, nullptr, "tp_request: client must not be NULL");
         if (!check_string(method, "tp_request", "method", false, error) ||
             !check_string(path, "tp_request", "path", false, error))
             return Result::failure(TP_E_INVALID_ARGUMENT, nullptr, std::move(error));
         if (!body && body_len)
-            return Result::failure(TP_E_INVALID_ARGUMENT, nullptr, "tp_request: body is NULL but body_len is not 0");
+            return Result::failure(TP_E_INVALID_ARGUMENT, nullptr,
+                                   "tp_request: body is NULL but body_len is not 0");
         return client->client.request(method, path, std::string_view(body ? body : "", body_len),
                                       body != nullptr, call_params ? &call_params->params : nullptr);
     });

@@ -31,12 +31,20 @@ using namespace turso::platform;
 
 extern "C" {
 
-TP_API const char *tp_version(void) { return TP_VERSION_STRING; }
+TP_API const char *tp_version(void) {
+    return TP_VERSION_STRING;
+}
 
-TP_API int32_t tp_version_number(void) { return TP_VERSION_NUMBER; }
+TP_API int32_t tp_version_number(void) {
+    return TP_VERSION_NUMBER;
+}
 
-TP_API const char *tp_status_name(tp_status status) { return status_name(status); }
+TP_API const char *tp_status_name(tp_status status) {
+    return status_name(status);
+}
 
-TP_API const char *tp_status_message(tp_status status) { return status_message(status); }
+TP_API const char *tp_status_message(tp_status status) {
+    return status_message(status);
+}
 
 } // extern "C"

@@ -15,7 +15,9 @@ const ParamSpec *param_at(int32_t i, int32_t j) {
 
 extern "C" {
 
-TP_API int32_t tp_op_count(void) { return operation_count(); }
+TP_API int32_t tp_op_count(void) {
+    return operation_count();
+}
 
 TP_API const char *tp_op_id(int32_t i) {
     const Operation *op = operation_at(i);
@@ -32,7 +34,9 @@ TP_API const char *tp_op_path(int32_t i) {
     return op ? op->path : nullptr;
 }
 
-TP_API int32_t tp_op_find(const char *op_id) { return op_id ? operation_index(op_id) : -1; }
+TP_API int32_t tp_op_find(const char *op_id) {
+    return op_id ? operation_index(op_id) : -1;
+}
 
 TP_API int32_t tp_op_param_count(int32_t i) {
     const Operation *op = operation_at(i);

@@ -53,7 +53,9 @@ TP_API tp_status tp_options_from_env(tp_options **out) {
     });
 }
 
-TP_API void tp_options_free(tp_options *options) { delete options; }
+TP_API void tp_options_free(tp_options *options) {
+    delete options;
+}
 
 TP_API tp_status tp_options_set_token(tp_options *options, const char *token) {
     if (!options) return TP_E_INVALID_ARGUMENT;

@@ -11,7 +11,9 @@ using turso::platform::capi::guard;
 
 namespace {
 
-bool good_name(const char *name) { return name && *name && is_valid_utf8(name); }
+bool good_name(const char *name) {
+    return name && *name && is_valid_utf8(name);
+}
 
 tp_status set(tp_params *params, const char *name, ParamValue &&value) {
     if (!params || !good_name(name)) return TP_E_INVALID_ARGUMENT;
@@ -34,7 +36,9 @@ TP_API tp_status tp_params_new(tp_params **out) {
     });
 }
 
-TP_API void tp_params_free(tp_params *params) { delete params; }
+TP_API void tp_params_free(tp_params *params) {
+    delete params;
+}
 
 TP_API tp_status tp_params_clear(tp_params *params) {
     if (!params) return TP_E_INVALID_ARGUMENT;

@@ -9,19 +9,27 @@ using turso::platform::capi::guard;
 
 namespace {
 // A tp_value is a cJSON node of its result's tree.
-const cJSON *node(const tp_value *value) { return reinterpret_cast<const cJSON *>(value); }
-const tp_value *wrap(const cJSON *n) { return reinterpret_cast<const tp_value *>(n); }
+const cJSON *node(const tp_value *value) {
+    return reinterpret_cast<const cJSON *>(value);
+}
+const tp_value *wrap(const cJSON *n) {
+    return reinterpret_cast<const tp_value *>(n);
+}
 } // namespace
 
 extern "C" {
 
-TP_API void tp_result_free(tp_result *result) { delete result; }
+TP_API void tp_result_free(tp_result *result) {
+    delete result;
+}
 
 TP_API tp_status tp_result_status(const tp_result *result) {
     return result ? result->result.status : TP_E_INVALID_ARGUMENT;
 }
 
-TP_API int32_t tp_result_http_status(const tp_result *result) { return result ? result->result.http_status : 0; }
+TP_API int32_t tp_result_http_status(const tp_result *result) {
+    return result ? result->result.http_status : 0;
+}
 
 TP_API const char *tp_result_message(const tp_result *result) {
     if (!result) return "the result is NULL";
@@ -35,9 +43,13 @@ TP_API const char *tp_result_error_code(const tp_result *result) {
     return result && result->result.has_error_code ? result->result.error_code.c_str() : nullptr;
 }
 
-TP_API const char *tp_result_op(const tp_result *result) { return result ? result->result.op : nullptr; }
+TP_API const char *tp_result_op(const tp_result *result) {
+    return result ? result->result.op : nullptr;
+}
 
-TP_API int32_t tp_result_attempts(const tp_result *result) { return result ? result->result.attempts : 0; }
+TP_API int32_t tp_result_attempts(const tp_result *result) {
+    return result ? result->result.attempts : 0;
+}
 
 TP_API const char *tp_result_body(const tp_result *result, size_t *len) {
     if (!result) {
@@ -60,14 +72,21 @@ TP_API tp_value_type tp_value_type_of(const tp_value *value) {
     const cJSON *n = node(value);
     if (!n) return TP_VALUE_NONE;
     switch (n->type & 0xFF) {
-    case cJSON_NULL: return TP_VALUE_NULL;
+    case cJSON_NULL:
+        return TP_VALUE_NULL;
     case cJSON_True:
-    case cJSON_False: return TP_VALUE_BOOL;
-    case cJSON_Number: return TP_VALUE_NUMBER;
-    case cJSON_String: return TP_VALUE_STRING;
-    case cJSON_Array: return TP_VALUE_ARRAY;
-    case cJSON_Object: return TP_VALUE_OBJECT;
-    default: return TP_VALUE_NONE;
+    case cJSON_False:
+        return TP_VALUE_BOOL;
+    case cJSON_Number:
+        return TP_VALUE_NUMBER;
+    case cJSON_String:
+        return TP_VALUE_STRING;
+    case cJSON_Array:
+        return TP_VALUE_ARRAY;
+    case cJSON_Object:
+        return TP_VALUE_OBJECT;
+    default:
+        return TP_VALUE_NONE;
     }
 }
 
@@ -81,7 +100,8 @@ TP_API const tp_value *tp_value_at(const tp_value *value, size_t index) {
     const cJSON *n = node(value);
     if (!n || !(cJSON_IsArray(n) || cJSON_IsObject(n))) return nullptr;
     const cJSON *c = n->child;
-    while (c && index--) c = c->next;
+    while (c && index--)
+        c = c->next;
     return wrap(c);
 }
 
@@ -89,7 +109,8 @@ TP_API size_t tp_value_length(const tp_value *value) {
     const cJSON *n = node(value);
     if (!n || !(cJSON_IsArray(n) || cJSON_IsObject(n))) return 0;
     size_t count = 0;
-    for (const cJSON *c = n->child; c; c = c->next) ++count;
+    for (const cJSON *c = n->child; c; c = c->next)
+        ++count;
     return count;
 }
 
@@ -124,9 +145,13 @@ TP_API int64_t tp_value_int64(const tp_value *value) {
     return cJSON_IsNumber(n) ? json_number_to_int64(n->valuedouble) : 0;
 }
 
-TP_API int32_t tp_value_bool(const tp_value *value) { return cJSON_IsTrue(node(value)) ? 1 : 0; }
+TP_API int32_t tp_value_bool(const tp_value *value) {
+    return cJSON_IsTrue(node(value)) ? 1 : 0;
+}
 
-TP_API int32_t tp_value_is_null(const tp_value *value) { return cJSON_IsNull(node(value)) ? 1 : 0; }
+TP_API int32_t tp_value_is_null(const tp_value *value) {
+    return cJSON_IsNull(node(value)) ? 1 : 0;
+}
 
 TP_API const tp_value *tp_value_path(const tp_value *value, const char *path) {
     if (!value || !path) return nullptr;

@@ -21,8 +21,8 @@ struct TypedArg {
 
 constexpr size_t kMaxPositional = 16;
 
-tp_status call_typed(tp_client *client, const char *op_id, const TypedArg *args, size_t n, const tp_params *params,
-                     tp_result **out) {
+tp_status call_typed(tp_client *client, const char *op_id, const TypedArg *args, size_t n,
+                     const tp_params *params, tp_result **out) {
     return capi::call_guarded(out, [&] {
         const Operation *op = find_operation(op_id);
         if (!op) return Result::failure(TP_E_INTERNAL, nullptr, "typed function of an unknown operation");
@@ -30,7 +30,8 @@ tp_status call_typed(tp_client *client, const char *op_id, const TypedArg *args,
         for (char &c : fn)
             if (c == '.') c = '_';
         if (!client) return Result::failure(TP_E_INVALID_ARGUMENT, op->id, fn + ": client must not be NULL");
-        if (n > kMaxPositional) return Result::failure(TP_E_INTERNAL, op->id, "too many positional arguments");
+        if (n > kMaxPositional)
+            return Result::failure(TP_E_INTERNAL, op->id, "too many positional arguments");
         PositionalArg positional[kMaxPositional];
         size_t count = 0;
         for (size_t i = 0; i < n; ++i) {
@@ -44,10 +45,12 @@ tp_status call_typed(tp_client *client, const char *op_id, const TypedArg *args,
             }
             if (!a.value && a.may_be_null) continue; // falls back to params, then the client's default
             if (!a.value || !*a.value)
-                return Result::failure(TP_E_INVALID_ARGUMENT, op->id, fn + ": " + a.name + " must not be empty");
+                return Result::failure(TP_E_INVALID_ARGUMENT, op->id,
+                                       fn + ": " + a.name + " must not be empty");
             std::string_view value(a.value);
             if (!is_valid_utf8(value))
-                return Result::failure(TP_E_INVALID_ARGUMENT, op->id, fn + ": " + a.name + " is not valid UTF-8");
+                return Result::failure(TP_E_INVALID_ARGUMENT, op->id,
+                                       fn + ": " + a.name + " is not valid UTF-8");
             positional[count++] = {a.name, value, false};
         }
         return client->client.call(*op, positional, count, params ? &params->params : nullptr);

@@ -57,7 +57,8 @@ size_t Batch::add_call(std::string_view op_id, const Params *params) {
 size_t Batch::add_request(const char *method, const char *path, const char *body, size_t body_len) {
     if (!method) return add_failed(nullptr, "tp_batch_add_request: method must not be NULL");
     if (!path) return add_failed(nullptr, "tp_batch_add_request: path must not be NULL");
-    if (!body && body_len) return add_failed(nullptr, "tp_batch_add_request: body is NULL but body_len is not 0");
+    if (!body && body_len)
+        return add_failed(nullptr, "tp_batch_add_request: body is NULL but body_len is not 0");
     auto item = std::make_unique<Item>();
     std::string error;
     if (!build_raw_request(client_.options(), method, path, std::string_view(body ? body : "", body_len),
@@ -71,7 +72,8 @@ size_t Batch::add_request(const char *method, const char *path, const char *body
 std::vector<Result> Batch::take_results() {
     std::vector<Result> results;
     results.reserve(items_.size());
-    for (auto &item : items_) results.push_back(std::move(item->result));
+    for (auto &item : items_)
+        results.push_back(std::move(item->result));
     return results;
 }
 
@@ -192,7 +194,8 @@ class Batch::Runner {
                 finish_cancelled(item);
                 continue;
             }
-            if (!item.transfer) item.transfer = std::make_unique<Transfer>(opts_, item.request, &b_.cancelled_);
+            if (!item.transfer)
+                item.transfer = std::make_unique<Transfer>(opts_, item.request, &b_.cancelled_);
             item.handle = pool_.acquire();
             log_attempt_start(opts_, item.request);
             item.transfer->prepare(item.handle->easy);
@@ -214,9 +217,9 @@ class Batch::Runner {
         log_attempt_end(opts_, outcome, item.transfer->elapsed_ms());
         pool_.release(item.handle);
         item.handle = nullptr;
-        int64_t delay = b_.cancelled_.load()
-                            ? -1
-                            : retry_after_attempt(opts_, item.request, outcome, item.transfer->headers, item.attempts);
+        int64_t delay = b_.cancelled_.load() ? -1
+                                             : retry_after_attempt(opts_, item.request, outcome,
+                                                                   item.transfer->headers, item.attempts);
         if (delay >= 0) {
             log_retry(opts_, item.request, outcome, item.attempts, delay);
             item.wake = Clock::now() + std::chrono::milliseconds(delay);
@@ -238,7 +241,8 @@ class Batch::Runner {
         if (!waiting_.empty()) {
             auto now = Clock::now();
             for (size_t i : waiting_) {
-                auto left = std::chrono::duration_cast<std::chrono::milliseconds>(b_.items_[i]->wake - now).count();
+                auto left =
+                    std::chrono::duration_cast<std::chrono::milliseconds>(b_.items_[i]->wake - now).count();
                 if (left < timeout) timeout = left < 0 ? 0 : static_cast<int>(left);
             }
         }

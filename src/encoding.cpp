@@ -38,7 +38,9 @@ std::string percent_encode_segment(std::string_view segment) {
     return encode(segment);
 }
 
-std::string percent_encode_query(std::string_view value) { return encode(value); }
+std::string percent_encode_query(std::string_view value) {
+    return encode(value);
+}
 
 bool is_valid_utf8(std::string_view text) {
     const auto *s = reinterpret_cast<const unsigned char *>(text.data());
@@ -55,12 +57,16 @@ bool is_valid_utf8(std::string_view text) {
             len = 2;
         } else if (c >= 0xE0 && c <= 0xEF) {
             len = 3;
-            if (c == 0xE0) lo = 0xA0;      // no overlongs
-            else if (c == 0xED) hi = 0x9F; // no surrogates
+            if (c == 0xE0)
+                lo = 0xA0; // no overlongs
+            else if (c == 0xED)
+                hi = 0x9F; // no surrogates
         } else if (c >= 0xF0 && c <= 0xF4) {
             len = 4;
-            if (c == 0xF0) lo = 0x90;      // no overlongs
-            else if (c == 0xF4) hi = 0x8F; // nothing past U+10FFFF
+            if (c == 0xF0)
+                lo = 0x90; // no overlongs
+            else if (c == 0xF4)
+                hi = 0x8F; // nothing past U+10FFFF
         } else {
             return false;
         }

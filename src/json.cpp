@@ -7,7 +7,9 @@
 namespace turso::platform {
 
 namespace {
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 } // namespace
 
 JsonPtr parse_json(std::string_view text) {
@@ -43,7 +45,8 @@ const cJSON *json_path(const cJSON *node, std::string_view path) {
                 index = index * 10 + static_cast<size_t>(ch - '0');
             }
             const cJSON *c = node->child;
-            while (c && index--) c = c->next;
+            while (c && index--)
+                c = c->next;
             node = c;
         } else {
             return nullptr;

@@ -8,9 +8,13 @@ namespace turso::platform {
 
 static constexpr int kCount = static_cast<int>(sizeof kOperations / sizeof kOperations[0]);
 
-int operation_count() { return kCount; }
+int operation_count() {
+    return kCount;
+}
 
-const Operation *operation_at(int i) { return i >= 0 && i < kCount ? &kOperations[i] : nullptr; }
+const Operation *operation_at(int i) {
+    return i >= 0 && i < kCount ? &kOperations[i] : nullptr;
+}
 
 int operation_index(std::string_view id) {
     // ~80 entries: a linear scan of short strings is faster than building a map.
@@ -19,7 +23,9 @@ int operation_index(std::string_view id) {
     return -1;
 }
 
-const Operation *find_operation(std::string_view id) { return operation_at(operation_index(id)); }
+const Operation *find_operation(std::string_view id) {
+    return operation_at(operation_index(id));
+}
 
 const ParamSpec *find_param(const Operation &op, std::string_view name) {
     for (int j = 0; j < op.param_count; ++j)

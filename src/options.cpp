@@ -85,7 +85,8 @@ bool check_http_url(std::string_view url, std::string &error) {
 
 bool normalize_base_url(std::string_view url, std::string &out, std::string &error) {
     if (!check_http_url(url, error)) return false;
-    while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+    while (!url.empty() && url.back() == '/')
+        url.remove_suffix(1);
     out.assign(url);
     return true;
 }

@@ -13,7 +13,7 @@ inline constexpr const char *kDefaultBaseUrl = "https://api.turso.tech";
 inline constexpr const char *kDefaultRegionUrl = "https://region.turso.io/";
 
 struct Options {
-    std::string token; // empty = none
+    std::string token;                      // empty = none
     std::string base_url = kDefaultBaseUrl; // never with a trailing '/'
     std::string org;                        // empty = none
     std::string region_url = kDefaultRegionUrl;

@@ -25,13 +25,20 @@ void Params::clear() {
 
 const char *value_kind_name(ValueKind kind) {
     switch (kind) {
-    case ValueKind::String: return "a string";
-    case ValueKind::Int: return "an integer";
-    case ValueKind::Double: return "a number";
-    case ValueKind::Bool: return "a boolean";
-    case ValueKind::Null: return "null";
-    case ValueKind::Json: return "JSON";
-    case ValueKind::Bytes: return "bytes";
+    case ValueKind::String:
+        return "a string";
+    case ValueKind::Int:
+        return "an integer";
+    case ValueKind::Double:
+        return "a number";
+    case ValueKind::Bool:
+        return "a boolean";
+    case ValueKind::Null:
+        return "null";
+    case ValueKind::Json:
+        return "JSON";
+    case ValueKind::Bytes:
+        return "bytes";
     }
     return "unknown";
 }

@@ -25,7 +25,8 @@ HandlePool::HandlePool(int max_idle) : max_idle_(max_idle > 0 ? static_cast<size
 }
 
 HandlePool::~HandlePool() {
-    for (PooledHandle *h : idle_) destroy(h);
+    for (PooledHandle *h : idle_)
+        destroy(h);
     curl_share_cleanup(share_);
 }
 

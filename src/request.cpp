@@ -28,7 +28,9 @@ Lookup lookup(const PositionalArg *args, size_t n, const Params *params, std::st
     return l;
 }
 
-std::string prefix(const Operation &op) { return std::string(op.id) + ": "; }
+std::string prefix(const Operation &op) {
+    return std::string(op.id) + ": ";
+}
 
 cJSON *add_item(cJSON *object, const char *wire, cJSON *item) {
     if (!item) throw std::bad_alloc();
@@ -52,14 +54,28 @@ bool add_body_field(cJSON *object, const char *wire, const Lookup &l, std::strin
     }
     const ParamValue &v = *l.value;
     switch (v.kind) {
-    case ValueKind::String: add_item(object, wire, cJSON_CreateString(v.text.c_str())); return true;
+    case ValueKind::String:
+        add_item(object, wire, cJSON_CreateString(v.text.c_str()));
+        return true;
     // Raw text keeps every digit of an int64 (a cJSON number is a double).
-    case ValueKind::Int: add_item(object, wire, cJSON_CreateRaw(std::to_string(v.integer).c_str())); return true;
-    case ValueKind::Double: add_item(object, wire, cJSON_CreateNumber(v.number)); return true;
-    case ValueKind::Bool: add_item(object, wire, cJSON_CreateBool(v.boolean)); return true;
-    case ValueKind::Null: add_item(object, wire, cJSON_CreateNull()); return true;
-    case ValueKind::Json: add_item(object, wire, cJSON_CreateRaw(v.text.c_str())); return true;
-    case ValueKind::Bytes: error = where + " must not be bytes"; return false;
+    case ValueKind::Int:
+        add_item(object, wire, cJSON_CreateRaw(std::to_string(v.integer).c_str()));
+        return true;
+    case ValueKind::Double:
+        add_item(object, wire, cJSON_CreateNumber(v.number));
+        return true;
+    case ValueKind::Bool:
+        add_item(object, wire, cJSON_CreateBool(v.boolean));
+        return true;
+    case ValueKind::Null:
+        add_item(object, wire, cJSON_CreateNull());
+        return true;
+    case ValueKind::Json:
+        add_item(object, wire, cJSON_CreateRaw(v.text.c_str()));
+        return true;
+    case ValueKind::Bytes:
+        error = where + " must not be bytes";
+        return false;
     }
     return false;
 }
@@ -75,10 +91,18 @@ bool query_value(const Lookup &l, std::string &text, std::string &error, const s
     }
     const ParamValue &v = *l.value;
     switch (v.kind) {
-    case ValueKind::String: text = v.text; return true;
-    case ValueKind::Int: text = std::to_string(v.integer); return true;
-    case ValueKind::Bool: text = v.boolean ? "true" : "false"; return true;
-    default: error = where + " must be a string, an integer or a boolean"; return false;
+    case ValueKind::String:
+        text = v.text;
+        return true;
+    case ValueKind::Int:
+        text = std::to_string(v.integer);
+        return true;
+    case ValueKind::Bool:
+        text = v.boolean ? "true" : "false";
+        return true;
+    default:
+        error = where + " must be a string, an integer or a boolean";
+        return false;
     }
 }
 

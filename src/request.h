@@ -21,11 +21,11 @@ struct HttpRequest {
     bool has_body = false;
     std::string body; // JSON, when has_body
     bool multipart = false;
-    std::string file;          // the multipart field "file", when multipart
+    std::string file; // the multipart field "file", when multipart
     const Cancel *cancel = nullptr;
-    int32_t timeout_ms = 0;    // 0 = the client's
-    const char *op = nullptr;  // static
-    const char *answer = "";   // the operation's answer kind; "" = any JSON
+    int32_t timeout_ms = 0;   // 0 = the client's
+    const char *op = nullptr; // static
+    const char *answer = "";  // the operation's answer kind; "" = any JSON
 };
 
 // An argument the typed C functions pass positionally (a path parameter or a required field).

@@ -7,7 +7,8 @@
 namespace turso::platform {
 
 bool is_idempotent(std::string_view method) {
-    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" || method == "DELETE";
+    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" ||
+           method == "DELETE";
 }
 
 bool is_retryable(std::string_view method, long http_status, CURLcode transport) {
@@ -33,8 +34,10 @@ bool is_retryable(std::string_view method, long http_status, CURLcode transport)
 }
 
 std::optional<int64_t> parse_retry_after_ms(std::string_view value, int64_t now_unix) {
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
     if (value.empty() || value.size() > 64) return std::nullopt;
     bool digits = true;
     for (char c : value)

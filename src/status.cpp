@@ -52,15 +52,24 @@ const char *status_message(tp_status status) {
 tp_status status_for_http(long http_status) {
     if (http_status >= 200 && http_status < 300) return TP_OK;
     switch (http_status) {
-    case 400: return TP_E_BAD_REQUEST;
-    case 401: return TP_E_UNAUTHORIZED;
-    case 402: return TP_E_PAYMENT_REQUIRED;
-    case 403: return TP_E_FORBIDDEN;
-    case 404: return TP_E_NOT_FOUND;
-    case 409: return TP_E_CONFLICT;
-    case 422: return TP_E_UNPROCESSABLE;
-    case 429: return TP_E_RATE_LIMITED;
-    default: break;
+    case 400:
+        return TP_E_BAD_REQUEST;
+    case 401:
+        return TP_E_UNAUTHORIZED;
+    case 402:
+        return TP_E_PAYMENT_REQUIRED;
+    case 403:
+        return TP_E_FORBIDDEN;
+    case 404:
+        return TP_E_NOT_FOUND;
+    case 409:
+        return TP_E_CONFLICT;
+    case 422:
+        return TP_E_UNPROCESSABLE;
+    case 429:
+        return TP_E_RATE_LIMITED;
+    default:
+        break;
     }
     if (http_status >= 500 && http_status < 600) return TP_E_SERVER;
     return TP_E_HTTP;

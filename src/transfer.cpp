@@ -32,13 +32,19 @@ curl_slist *append(curl_slist *list, const std::string &line) {
 
 tp_status status_for_curl(CURLcode code) {
     switch (code) {
-    case CURLE_OK: return TP_OK;
-    case CURLE_OPERATION_TIMEDOUT: return TP_E_TIMEOUT;
-    case CURLE_ABORTED_BY_CALLBACK: return TP_E_CANCELLED;
-    case CURLE_FILESIZE_EXCEEDED: return TP_E_RESPONSE_TOO_LARGE;
-    case CURLE_OUT_OF_MEMORY: return TP_E_NOMEM;
+    case CURLE_OK:
+        return TP_OK;
+    case CURLE_OPERATION_TIMEDOUT:
+        return TP_E_TIMEOUT;
+    case CURLE_ABORTED_BY_CALLBACK:
+        return TP_E_CANCELLED;
+    case CURLE_FILESIZE_EXCEEDED:
+        return TP_E_RESPONSE_TOO_LARGE;
+    case CURLE_OUT_OF_MEMORY:
+        return TP_E_NOMEM;
     case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL: return TP_E_INVALID_ARGUMENT;
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return TP_E_INVALID_ARGUMENT;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -53,13 +59,16 @@ tp_status status_for_curl(CURLcode code) {
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
     case CURLE_SSL_CLIENTCERT:
-    case CURLE_USE_SSL_FAILED: return TP_E_TLS;
-    default: return TP_E_NETWORK;
+    case CURLE_USE_SSL_FAILED:
+        return TP_E_TLS;
+    default:
+        return TP_E_NETWORK;
     }
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
         s.remove_suffix(1);
     return s;
@@ -179,7 +188,8 @@ void Transfer::prepare(CURL *easy) {
         mime_ = curl_mime_init(easy);
         if (!mime_) throw std::bad_alloc();
         curl_mimepart *part = curl_mime_addpart(mime_);
-        if (!part || curl_mime_name(part, "file") != CURLE_OK || curl_mime_filename(part, "file") != CURLE_OK ||
+        if (!part || curl_mime_name(part, "file") != CURLE_OK ||
+            curl_mime_filename(part, "file") != CURLE_OK ||
             curl_mime_type(part, "application/octet-stream") != CURLE_OK ||
             curl_mime_data(part, request_.file.data(), request_.file.size()) != CURLE_OK)
             throw std::bad_alloc();
@@ -192,7 +202,8 @@ void Transfer::prepare(CURL *easy) {
     } else if (method == "HEAD") {
         set(easy, CURLOPT_NOBODY, 1L);
     }
-    if (method != "GET" && method != "POST" && method != "HEAD") set(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (method != "GET" && method != "POST" && method != "HEAD")
+        set(easy, CURLOPT_CUSTOMREQUEST, method.c_str());
 }
 
 AttemptOutcome Transfer::finish(CURL *easy, CURLcode code) {
@@ -207,15 +218,16 @@ AttemptOutcome Transfer::finish(CURL *easy, CURLcode code) {
     if (code == CURLE_OK) return o;
     if (too_large_ || code == CURLE_FILESIZE_EXCEEDED) {
         o.transport_status = TP_E_RESPONSE_TOO_LARGE;
-        o.message = "the response is larger than the limit of " + std::to_string(options_.max_response_bytes) +
-                    " bytes";
+        o.message = "the response is larger than the limit of " +
+                    std::to_string(options_.max_response_bytes) + " bytes";
     } else if (code == CURLE_ABORTED_BY_CALLBACK || cancelled()) {
         o.transport_status = TP_E_CANCELLED;
         o.message = "cancelled";
     } else {
         o.transport_status = status_for_curl(code);
         o.message = error_buffer_[0] ? error_buffer_ : curl_easy_strerror(code);
-        while (!o.message.empty() && (o.message.back() == '\n' || o.message.back() == ' ')) o.message.pop_back();
+        while (!o.message.empty() && (o.message.back() == '\n' || o.message.back() == ' '))
+            o.message.pop_back();
     }
     return o;
 }
@@ -263,7 +275,8 @@ int64_t retry_after_attempt(const Options &options, const HttpRequest &request, 
 }
 
 void log_attempt_start(const Options &options, const HttpRequest &request) {
-    if (log_enabled(options, TP_LOG_DEBUG)) log_line(options, TP_LOG_DEBUG, "-> " + request.method + " " + request.url);
+    if (log_enabled(options, TP_LOG_DEBUG))
+        log_line(options, TP_LOG_DEBUG, "-> " + request.method + " " + request.url);
 }
 
 void log_attempt_end(const Options &options, const AttemptOutcome &outcome, int64_t elapsed_ms) {
@@ -278,8 +291,8 @@ void log_attempt_end(const Options &options, const AttemptOutcome &outcome, int6
 void log_retry(const Options &options, const HttpRequest &request, const AttemptOutcome &outcome, int attempt,
                int64_t delay_ms) {
     if (!log_enabled(options, TP_LOG_WARN)) return;
-    std::string why = outcome.transport_status == TP_OK ? "HTTP " + std::to_string(outcome.http_status)
-                                                        : outcome.message;
+    std::string why =
+        outcome.transport_status == TP_OK ? "HTTP " + std::to_string(outcome.http_status) : outcome.message;
     log_line(options, TP_LOG_WARN,
              request.method + " " + request.url + " failed (" + why + "); retrying in " +
                  std::to_string(delay_ms) + " ms (attempt " + std::to_string(attempt + 1) + " of " +
