@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# schemathesis against turso-local: every operation of openapi.json, valid and invalid requests,
+# with the bearer token. Fails on a 5xx, a crash, or an answer that breaks the spec beyond the
+# deviations listed in server/spec-deviations.json.
+# usage: schemathesis.sh TURSO_LOCAL OPENAPI_JSON VENV_DIR short|long [extra schemathesis args]
+set -euo pipefail
+server=$1 spec=$2 venv=$3 mode=$4
+shift 4
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+req=$root/tools/python-requirements/schemathesis.txt
+
+# The venv, made once per build directory (and again when the pins change).
+if [ ! -x "$venv/bin/schemathesis" ] || [ "$req" -nt "$venv/.installed" ]; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+  touch "$venv/.installed"
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/schemathesis-XXXXXX")
+pid=
+cleanup() {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+token=schemathesis-token-$RANDOM$RANDOM
+"$server" --listen 127.0.0.1:0 --data :memory: --token "$token" --admin-token "admin-$RANDOM$RANDOM" \
+  >"$work/server.log" 2>&1 &
+pid=$!
+url=
+for _ in $(seq 1 400); do
+  url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)
+  [ -n "$url" ] && break
+  kill -0 "$pid" 2>/dev/null || { cat "$work/server.log"; echo "turso-local died"; exit 1; }
+  sleep 0.05
+done
+[ -n "$url" ] || { echo "turso-local printed no URL"; exit 1; }
+
+# The bootstrap user's organization, so that generated requests reach real resources.
+org=$(curl -sf -H "Authorization: Bearer $token" "$url/v1/organizations" |
+  python3 -c 'import json,sys; d=json.load(sys.stdin); d=d.get("organizations",d) if isinstance(d,dict) else d; print(d[0]["slug"])')
+
+"$venv/bin/python" "$here/schemathesis_config.py" "$root/server/spec-deviations.json" "$org" "$mode" >"$work/schemathesis.toml"
+
+if [ "$mode" = long ]; then
+  limits=(--max-examples 200 --phases examples,coverage,fuzzing,stateful --max-time 1800)
+else
+  limits=(--max-examples 8 --phases examples,coverage,fuzzing --max-time 240)
+fi
+
+cd "$work"
+set +e
+"$venv/bin/schemathesis" --no-color --config-file "$work/schemathesis.toml" run "$spec" --url "$url" \
+  -H "Authorization: Bearer $token" --checks all --mode all --seed 20261128 --workers 2 \
+  --request-timeout 20 --output-truncate true "${limits[@]}" "$@" 2>&1 | sed "s/$token/<token>/g" >"$work/out.txt"
+rc=${PIPESTATUS[0]}
+set -e
+cat "$work/out.txt"
+if ! kill -0 "$pid" 2>/dev/null; then
+  echo "FAIL: turso-local crashed during the run"; tail -n 50 "$work/server.log"; exit 1
+fi
+exit "$rc"
