@@ -1,0 +1,136 @@
+/* c:batch(calls, {concurrency=, progress=}): many calls run concurrently by tp_batch.
+ * calls = { {"databases.create", {name="a"}}, {method="GET", path="/v1/locations"}, ... };
+ * returns a list, in order, of each call's value or error table, and the number that failed. */
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct progress_ctx {
+    lua_State *L;
+    int fn_idx; /* 0 = no Lua progress function */
+    int failed; /* the Lua function raised: its error is left at err_idx */
+    int err_idx;
+    tp_batch *batch;
+    tp_cancel *cancel;
+} progress_ctx;
+
+/* Runs on this thread, inside tp_batch_run: a Lua error must not unwind through the library,
+ * so the function runs protected and a failure cancels the batch. */
+static void on_progress(void *userdata, int32_t done, int32_t total) {
+    progress_ctx *ctx = userdata;
+    if (ctx->cancel && tp_cancel_is_triggered(ctx->cancel)) tp_batch_cancel(ctx->batch);
+    if (!ctx->fn_idx || ctx->failed) return;
+    lua_State *L = ctx->L;
+    if (!lua_checkstack(L, 3)) return;
+    lua_pushvalue(L, ctx->fn_idx);
+    lua_pushinteger(L, done);
+    lua_pushinteger(L, total);
+    if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+        ctx->failed = 1;
+        lua_replace(L, ctx->err_idx);
+        tp_batch_cancel(ctx->batch);
+    }
+}
+
+static void add_call(lua_State *L, tp_batch *batch, tp_params *params, int entry, lua_Integer i) {
+    tp_status status;
+    if (lua_geti(L, entry, 1) == LUA_TSTRING) {
+        const char *id = lua_tostring(L, -1);
+        int op_index = tl_op_index_checked(L, id);
+        lua_geti(L, entry, 2);
+        tp_params_clear(params);
+        tl_fill_params(L, op_index, lua_gettop(L), params);
+        lua_pop(L, 1);
+        status = tp_batch_add(batch, id, params, NULL);
+    } else {
+        lua_getfield(L, entry, "method");
+        lua_getfield(L, entry, "path");
+        lua_getfield(L, entry, "body");
+        if (!lua_isstring(L, -3) || !lua_isstring(L, -2))
+            luaL_error(L, "batch: call %d must be {\"op.id\", {args}} or {method=, path=, body=}", (int)i);
+        if (lua_istable(L, -1)) {
+            tl_encode_json(L, -1, 0);
+            lua_replace(L, -2);
+        } else if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING) {
+            luaL_error(L, "batch: call %d: body must be a string or a table", (int)i);
+        }
+        size_t len = 0;
+        const char *body = lua_isnil(L, -1) ? NULL : lua_tolstring(L, -1, &len);
+        status = tp_batch_add_request(batch, lua_tostring(L, -3), lua_tostring(L, -2), body, len, NULL);
+        lua_pop(L, 3);
+    }
+    lua_pop(L, 1);
+    if (status != TP_OK) luaL_error(L, "batch: call %d: %s", (int)i, tp_status_message(status));
+}
+
+int tl_client_batch(lua_State *L) {
+    tl_client *c = tl_check_client(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+    lua_settop(L, 3);
+
+    int32_t concurrency = 0;
+    int fn_idx = 0;
+    if (!lua_isnil(L, 3)) {
+        lua_pushnil(L);
+        while (lua_next(L, 3)) {
+            const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+            if (strcmp(key, "concurrency") == 0) {
+                if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1 || lua_tointeger(L, -1) > 1024)
+                    luaL_error(L, "batch: concurrency must be an integer from 1 to 1024");
+                concurrency = (int32_t)lua_tointeger(L, -1);
+            } else if (strcmp(key, "progress") != 0) {
+                luaL_error(L, "batch: unknown option '%s' (concurrency, progress)", key);
+            }
+            lua_pop(L, 1);
+        }
+        lua_getfield(L, 3, "progress");
+    } else {
+        lua_pushnil(L);
+    }
+    /* No progress given: the module's default (tursh sets a progress bar); false = none. */
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        lua_getfield(L, LUA_REGISTRYINDEX, TL_MODULE_KEY);
+        lua_getfield(L, -1, "default_progress");
+        lua_remove(L, -2);
+    }
+    if (lua_isfunction(L, -1)) fn_idx = lua_gettop(L);
+    else if (!lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1)))
+        luaL_error(L, "batch: progress must be a function or false");
+    lua_pushnil(L); /* slot for an error raised by the progress function */
+    int err_idx = lua_gettop(L);
+
+    tl_box *batch_box = tl_box_new(L, TL_BOX_BATCH);
+    if (tp_batch_new(c->client, (tp_batch **)&batch_box->ptr) != TP_OK) luaL_error(L, "not enough memory");
+    tp_batch *batch = batch_box->ptr;
+    if (concurrency) tp_batch_set_concurrency(batch, concurrency);
+    tl_box *params = tl_box_new(L, TL_BOX_PARAMS);
+    if (tp_params_new((tp_params **)&params->ptr) != TP_OK) luaL_error(L, "not enough memory");
+
+    lua_Integer n = luaL_len(L, 2);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_geti(L, 2, i) != LUA_TTABLE) luaL_error(L, "batch: call %d is a %s, not a table", (int)i, luaL_typename(L, -1));
+        add_call(L, batch, params->ptr, lua_gettop(L), i);
+        lua_pop(L, 1);
+    }
+
+    progress_ctx ctx = {L, fn_idx, 0, err_idx, batch, tl_current_cancel(L)};
+    tp_batch_set_progress(batch, on_progress, &ctx);
+    tp_batch_run(batch);
+    tp_batch_set_progress(batch, NULL, NULL);
+    if (ctx.failed) {
+        lua_pushvalue(L, err_idx);
+        lua_error(L);
+    }
+
+    lua_createtable(L, (int)n, 0);
+    lua_Integer failures = 0;
+    for (lua_Integer i = 1; i <= n; i++) {
+        const tp_result *result = tp_batch_result(batch, (int32_t)(i - 1));
+        if (!tl_push_one(L, result, "batch call")) failures++;
+        lua_rawseti(L, -2, i);
+    }
+    lua_pushinteger(L, failures);
+    return 2;
+}

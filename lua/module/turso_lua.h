@@ -1,0 +1,23 @@
+/* The turso Lua module's entry points, for programs that link it in (tursh). */
+#ifndef TURSO_LUA_H
+#define TURSO_LUA_H
+
+#include <lua.h>
+
+#include "turso_platform.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TURSO_LUA_EXPORT __attribute__((visibility("default")))
+#else
+#define TURSO_LUA_EXPORT
+#endif
+
+/* Opens the module: the function `require "turso"` calls (the one symbol turso.so exports). */
+TURSO_LUA_EXPORT int luaopen_turso(lua_State *L);
+
+/* Makes every later call made from this state carry `cancel` (borrowed: it must outlive the
+ * state, or be removed with NULL first), so that a signal handler can cancel the request in
+ * flight with tp_cancel_trigger. */
+void turso_lua_set_cancel(lua_State *L, tp_cancel *cancel);
+
+#endif

@@ -1,0 +1,277 @@
+-- The command layer: `tursh db list`, `tursh group create NAME --location L`, ... for people
+-- used to the official CLI. Each command calls operations of the module and prints the answer
+-- for people, or as JSON with --json. Exit codes: 0 done, 1 the API said no, 2 usage.
+-- The platform token is never printed; tokens minted are (that is what minting is for).
+local turso = require "turso"
+local cli = require "tursh.cli"
+local pretty = require "tursh.pretty"
+
+local M = {}
+
+local function say(...) io.stdout:write(...) io.stdout:write("\n") end
+
+local function join(list)
+  if type(list) ~= "table" then return list == nil and "" or tostring(list) end
+  local parts = {}
+  for i, v in ipairs(list) do parts[i] = tostring(v) end
+  return table.concat(parts, ",")
+end
+
+-- The list inside an answer: {databases = {...}} or a bare list.
+local function list_of(answer, key)
+  if type(answer) ~= "table" then return {} end
+  return answer[key] or (#answer > 0 and answer) or {}
+end
+
+local function show_record(record)
+  say(pretty.format(record))
+end
+
+local function token_args(opts)
+  return opts.expiration, opts["read-only"] and "read-only" or nil
+end
+
+-- Each command: the words naming it, its arguments and options, and run(c, args, opts), which
+-- returns the answer (printed as JSON with --json) and how to show it to people.
+local commands = {
+  {
+    words = "db list",
+    run = function(c)
+      local r, err = c.databases.list{}
+      if not r then return nil, err end
+      return r, function()
+        local rows = {}
+        for i, db in ipairs(list_of(r, "databases")) do
+          rows[i] = {name = db.Name or db.name, group = db.group, hostname = db.Hostname or db.hostname,
+                     locations = join(db.regions or db.locations)}
+        end
+        say(pretty.columns(rows, {"name", "group", "locations", "hostname"}))
+      end
+    end,
+  },
+  {
+    words = "db create", args = {"NAME"}, values = {"group", "location"},
+    run = function(c, a, opts)
+      local r, err = c.databases.create{name = a[1], group = opts.group or "default", location = opts.location}
+      if not r then return nil, err end
+      return r, function()
+        local db = type(r) == "table" and r.database or {}
+        say(string.format("Created database %s in group %s%s.", a[1], opts.group or "default",
+          db.Hostname and (" at " .. db.Hostname) or ""))
+      end
+    end,
+  },
+  {
+    words = "db show", args = {"NAME"},
+    run = function(c, a)
+      local r, err = c.databases.get{db = a[1]}
+      if not r then return nil, err end
+      return r, function() show_record(r.database or r) end
+    end,
+  },
+  {
+    words = "db destroy", args = {"NAME"}, flags = {"yes"}, needs_yes = true,
+    run = function(c, a)
+      local r, err = c.databases.delete{db = a[1]}
+      if not r then return nil, err end
+      return r, function() say("Destroyed database ", a[1], ".") end
+    end,
+  },
+  {
+    words = "db tokens create", args = {"NAME"}, values = {"expiration"}, flags = {"read-only"},
+    run = function(c, a, opts)
+      local expiration, authorization = token_args(opts)
+      local r, err = c.databases.create_token{db = a[1], expiration = expiration, authorization = authorization}
+      if not r then return nil, err end
+      return r, function() say(r.jwt) end
+    end,
+  },
+  {
+    words = "db tokens invalidate", args = {"NAME"},
+    run = function(c, a)
+      local r, err = c.databases.rotate_tokens{db = a[1]}
+      if not r then return nil, err end
+      local answer = type(r) == "table" and r or {database = a[1], invalidated = true}
+      return answer, function() say("Invalidated every token of database ", a[1], ".") end
+    end,
+  },
+  {
+    words = "group list",
+    run = function(c)
+      local r, err = c.groups.list{}
+      if not r then return nil, err end
+      return r, function()
+        local rows = {}
+        for i, g in ipairs(list_of(r, "groups")) do
+          rows[i] = {name = g.name, locations = join(g.locations), primary = g.primary}
+        end
+        say(pretty.columns(rows, {"name", "locations", "primary"}))
+      end
+    end,
+  },
+  {
+    words = "group create", args = {"NAME"}, values = {"location"},
+    run = function(c, a, opts)
+      if not opts.location then return nil, nil, "group create: --location is required" end
+      local r, err = c.groups.create{name = a[1], location = opts.location}
+      if not r then return nil, err end
+      return r, function() say("Created group ", a[1], " in ", opts.location, ".") end
+    end,
+  },
+  {
+    words = "group destroy", args = {"NAME"}, flags = {"yes"}, needs_yes = true,
+    run = function(c, a)
+      local r, err = c.groups.delete{group = a[1]}
+      if not r then return nil, err end
+      return r, function() say("Destroyed group ", a[1], ".") end
+    end,
+  },
+  {
+    words = "group tokens create", args = {"NAME"}, values = {"expiration"}, flags = {"read-only"},
+    run = function(c, a, opts)
+      local expiration, authorization = token_args(opts)
+      local r, err = c.groups.create_token{group = a[1], expiration = expiration, authorization = authorization}
+      if not r then return nil, err end
+      return r, function() say(r.jwt) end
+    end,
+  },
+  {
+    words = "org list",
+    run = function(c)
+      local r, err = c.organizations.list{}
+      if not r then return nil, err end
+      return r, function()
+        local rows = {}
+        for i, o in ipairs(list_of(r, "organizations")) do
+          rows[i] = {name = o.name, slug = o.slug, type = o.type}
+        end
+        say(pretty.columns(rows, {"name", "slug", "type"}))
+      end
+    end,
+  },
+  {
+    words = "org members list",
+    run = function(c)
+      local r, err = c.members.list{}
+      if not r then return nil, err end
+      return r, function()
+        local rows = {}
+        for i, m in ipairs(list_of(r, "members")) do rows[i] = {username = m.username, role = m.role, email = m.email} end
+        say(pretty.columns(rows, {"username", "role", "email"}))
+      end
+    end,
+  },
+  {
+    words = "auth api-tokens list",
+    run = function(c)
+      local r, err = c.tokens.list{}
+      if not r then return nil, err end
+      return r, function()
+        local rows = {}
+        for i, t in ipairs(list_of(r, "tokens")) do rows[i] = {name = t.name, id = t.id} end
+        say(pretty.columns(rows, {"name", "id"}))
+      end
+    end,
+  },
+  {
+    words = "auth api-tokens mint", args = {"NAME"},
+    run = function(c, a)
+      local r, err = c.tokens.create{token_name = a[1]}
+      if not r then return nil, err end
+      return r, function()
+        say(r.token)
+        io.stderr:write("Keep this token: it is shown only once.\n")
+      end
+    end,
+  },
+  {
+    words = "auth api-tokens revoke", args = {"NAME"},
+    run = function(c, a)
+      local r, err = c.tokens.revoke{token_name = a[1]}
+      if not r then return nil, err end
+      return r, function() say("Revoked token ", a[1], ".") end
+    end,
+  },
+  {
+    words = "locations",
+    run = function(c)
+      local r, err = c.locations.list{}
+      if not r then return nil, err end
+      return r, function()
+        local rows = {}
+        for code, name in pairs(type(r.locations) == "table" and r.locations or {}) do
+          rows[#rows + 1] = {code = code, name = name}
+        end
+        table.sort(rows, function(x, y) return x.code < y.code end)
+        say(pretty.columns(rows, {"code", {"name", "location"}}))
+      end
+    end,
+  },
+}
+
+local function usage_error(message)
+  io.stderr:write("tursh: ", message, "\nTry 'tursh --help'.\n")
+  return 2
+end
+
+local function help_for(command)
+  local line = "usage: tursh " .. command.words
+  for _, a in ipairs(command.args or {}) do line = line .. " " .. a end
+  for _, v in ipairs(command.values or {}) do line = line .. " [--" .. v .. " " .. v:upper() .. "]" end
+  for _, f in ipairs(command.flags or {}) do line = line .. " [--" .. f .. "]" end
+  return line .. " [--json] [--org ORG]"
+end
+
+-- The command whose words start `words` (the longest match), and the words after them.
+local function find(words)
+  local best, used = nil, 0
+  for _, command in ipairs(commands) do
+    local n, match = 0, true
+    for w in command.words:gmatch("%S+") do
+      n = n + 1
+      if words[n] ~= w then match = false break end
+    end
+    if match and n > used then best, used = command, n end
+  end
+  return best, table.move(words, used + 1, #words, 1, {})
+end
+
+-- main(words, {json=}): runs one command; returns the exit code.
+function M.main(words, global)
+  local command, rest = find(words)
+  if not command then
+    local known = {}
+    for _, cmd in ipairs(commands) do
+      if cmd.words:match("^%S+") == words[1] then known[#known + 1] = "  tursh " .. cmd.words end
+    end
+    return usage_error("unknown command '" .. table.concat(words, " ") .. "'" ..
+      (#known > 0 and ("; did you mean one of:\n" .. table.concat(known, "\n")) or ""))
+  end
+  local args, opts = cli.parse(rest, command)
+  if not args then return usage_error(command.words .. ": " .. opts .. "\n" .. help_for(command)) end
+  if opts.help then
+    print(help_for(command))
+    return 0
+  end
+  if command.needs_yes and not opts.yes then
+    return usage_error(command.words .. ": this cannot be undone; add --yes to confirm")
+  end
+  local c = turso.client{org = opts.org}
+  -- run returns the answer and how to show it, or nil and the error, or nil, nil, a usage error.
+  local answer, show_or_err, usage = command.run(c, args, opts)
+  c:close()
+  if usage then return usage_error(usage) end
+  if answer == nil then
+    io.stderr:write("tursh: ", tostring(show_or_err), "\n")
+    return 1
+  end
+  if global.json or opts.json then
+    say(pretty.json(answer))
+  else
+    show_or_err()
+  end
+  return 0
+end
+
+M.commands = commands
+return M

@@ -1,0 +1,181 @@
+/* The REPL, as lua.c reads: a line is first tried as "return <line>" so that expressions
+ * print; input that ends too early continues on ">>" lines. libedit gives line editing,
+ * history in ~/.tursh_history and tab completion (the candidates come from tursh.complete,
+ * which asks the operations table). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <editline/readline.h>
+
+#include "tursh.h"
+
+#define PROMPT "> "
+#define PROMPT_MORE ">> "
+#define HISTORY_MAX 1000
+
+static lua_State *g_L;
+static char g_history[4096];
+
+/* ---- completion -------------------------------------------------------------------------- */
+
+static char **complete(const char *text, int start, int end) {
+    (void)start;
+    rl_attempted_completion_over = 1; /* never fall back to file names */
+    lua_State *L = g_L;
+    int top = lua_gettop(L);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "tursh.complete");
+    char **matches = NULL;
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) goto done;
+    lua_getfield(L, -1, "candidates");
+    lua_pushlstring(L, rl_line_buffer, (size_t)end);
+    lua_pushstring(L, text);
+    /* Returns the replacement for `text` first (the common prefix), then the candidates. */
+    if (lua_pcall(L, 2, 1, 0) != LUA_OK || !lua_istable(L, -1)) goto done;
+    lua_Integer n = luaL_len(L, -1);
+    if (n < 1) goto done;
+    matches = calloc((size_t)n + 1, sizeof *matches);
+    if (!matches) goto done;
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        const char *s = lua_tostring(L, -1);
+        matches[i - 1] = strdup(s ? s : "");
+        lua_pop(L, 1);
+    }
+    /* One candidate ending in "." or "=" or "(" is not a finished word: no space after it. */
+    rl_completion_append_character = '\0';
+done:
+    lua_settop(L, top);
+    return matches;
+}
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+enum { LINE_EOF = -1, LINE_INTERRUPTED = -2 };
+
+/* One line from the terminal (libedit) or from a pipe, in *out (malloc'd). Returns 0,
+ * LINE_EOF at the end of input, or LINE_INTERRUPTED when Ctrl-C abandoned the line. */
+static int read_line(const char *prompt, int tty, char **out) {
+    *out = NULL;
+    if (!tty) {
+        static char buf[65536];
+        fputs(prompt, stdout);
+        fflush(stdout);
+        if (!fgets(buf, sizeof buf, stdin)) return LINE_EOF;
+        buf[strcspn(buf, "\n")] = '\0';
+        *out = strdup(buf);
+        return *out ? 0 : LINE_EOF;
+    }
+    tursh_interrupt_at_prompt();
+    char *line = readline(prompt);
+    if (tursh_interrupt_take()) {
+        free(line);
+        fputs("\n", stdout);
+        return LINE_INTERRUPTED;
+    }
+    *out = line;
+    return line ? 0 : LINE_EOF;
+}
+
+/* A syntax error at "<eof>" means the statement goes on: read another line. */
+static int incomplete(lua_State *L, int status) {
+    if (status != LUA_ERRSYNTAX) return 0;
+    size_t len;
+    const char *msg = lua_tolstring(L, -1, &len);
+    static const char mark[] = "<eof>";
+    size_t mlen = sizeof mark - 1;
+    return len >= mlen && strcmp(msg + len - mlen, mark) == 0;
+}
+
+static void remember(const char *chunk, int tty) {
+    if (!tty || chunk[0] == '\0') return;
+    add_history(chunk);
+    if (g_history[0]) {
+        /* Written after every entry, so an abrupt end keeps what was typed. */
+        write_history(g_history);
+        history_truncate_file(g_history, HISTORY_MAX);
+    }
+}
+
+/* Reads and compiles one chunk, leaving the function (or the error message) on the stack.
+ * Returns the load status, LINE_EOF, or LINE_INTERRUPTED (nothing on the stack). */
+static int load_chunk(lua_State *L, int tty) {
+    char *line;
+    int got = read_line(PROMPT, tty, &line);
+    if (got != 0) return got;
+    /* "= expr" prints, as in Lua 5.1-5.3 */
+    lua_pushfstring(L, "return %s;", line[0] == '=' ? line + 1 : line);
+    int status = luaL_loadbuffer(L, lua_tostring(L, -1), lua_rawlen(L, -1), "=stdin");
+    lua_remove(L, -2);
+    if (status == LUA_OK) {
+        remember(line, tty);
+        free(line);
+        return status;
+    }
+    lua_pop(L, 1);
+    lua_pushstring(L, line); /* the chunk so far */
+    free(line);
+    for (;;) {
+        size_t len;
+        const char *chunk = lua_tolstring(L, -1, &len);
+        status = luaL_loadbuffer(L, chunk, len, "=stdin");
+        if (!incomplete(L, status)) break;
+        char *more;
+        got = read_line(PROMPT_MORE, tty, &more);
+        if (got == LINE_EOF) break; /* report the parser's message */
+        lua_pop(L, 1);              /* the "<eof>" message */
+        if (got == LINE_INTERRUPTED) {
+            lua_pop(L, 1);
+            return LINE_INTERRUPTED;
+        }
+        lua_pushfstring(L, "%s\n%s", lua_tostring(L, -1), more);
+        free(more);
+        lua_remove(L, -2);
+    }
+    remember(lua_tostring(L, -2), tty);
+    lua_remove(L, -2); /* the chunk text */
+    return status;
+}
+
+void tursh_repl(lua_State *L, int json) {
+    int tty = isatty(STDIN_FILENO);
+    g_L = L;
+    if (tty) {
+        rl_readline_name = "tursh";
+        rl_attempted_completion_function = complete;
+        rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,+-*/%^~#[]";
+        using_history();
+        stifle_history(HISTORY_MAX);
+        const char *home = getenv("HOME");
+        if (home && *home) {
+            snprintf(g_history, sizeof g_history, "%s/.tursh_history", home);
+            read_history(g_history);
+        }
+        lua_getglobal(L, "require");
+        lua_pushliteral(L, "tursh.init");
+        lua_call(L, 1, 1);
+        lua_getfield(L, -1, "banner");
+        lua_remove(L, -2);
+        lua_call(L, 0, 1);
+        fputs(lua_tostring(L, -1), stdout);
+        lua_pop(L, 1);
+        fflush(stdout);
+    }
+    lua_settop(L, 0);
+    for (;;) {
+        int status = load_chunk(L, tty);
+        if (status == LINE_EOF) break;
+        if (status == LINE_INTERRUPTED) continue;
+        if (status == LUA_OK) status = tursh_docall(L, 0, LUA_MULTRET);
+        if (status == LUA_OK)
+            tursh_print_results(L, json);
+        else
+            tursh_report(L, status);
+        lua_settop(L, 0);
+        fflush(stdout);
+    }
+    if (tty) fputs("\n", stdout);
+    fflush(stdout);
+}

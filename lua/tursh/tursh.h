@@ -1,0 +1,38 @@
+/* tursh's internal interfaces: one file per job (arguments and running, the REPL, the embedded
+ * server, signals, the embedded Lua sources, small system helpers for the Lua side). */
+#ifndef TURSH_H
+#define TURSH_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "turso_platform.h"
+
+#define TURSH_PROGNAME "tursh"
+
+/* run.c: calling chunks the way lua.c does (traceback, Ctrl-C interrupts) */
+int tursh_docall(lua_State *L, int narg, int nres);
+int tursh_report(lua_State *L, int status); /* prints an error to stderr; returns status */
+void tursh_print_results(lua_State *L, int json); /* prints every value on the stack */
+
+/* interrupt.c: SIGINT cancels the request in flight and interrupts Lua code */
+void tursh_interrupt_init(lua_State *L, tp_cancel *cancel);
+void tursh_interrupt_arm(void);      /* while running Lua code */
+void tursh_interrupt_at_prompt(void); /* while reading a line: Ctrl-C only flags */
+int tursh_interrupt_take(void);       /* 1 once after a Ctrl-C, then 0 */
+
+/* repl.c */
+void tursh_repl(lua_State *L, int json);
+
+/* local_server.c: --local / --local-data */
+int tursh_local_start(const char *data_path, char *err, size_t err_len);
+const char *tursh_local_url(void); /* NULL when no local server runs */
+void tursh_local_stop(void);
+
+/* sys.c: the "tursh.sys" Lua module */
+int tursh_open_sys(lua_State *L);
+
+/* embedded.c (generated): the shell's Lua sources, put into package.preload */
+void tursh_preload_embedded(lua_State *L);
+
+#endif

@@ -1,0 +1,220 @@
+"""The REPL through a real pseudo-terminal: completion, multi-line input, expressions, Ctrl-C
+cancelling a slow request (turso-local's latency fault), Ctrl-C at the prompt, Ctrl-D, the
+history file, pretty printing and the progress bar. Usage: repl_test.py TURSH TURSO_LOCAL
+
+Waits have generous limits only so that a broken build fails instead of hanging; no assertion
+is about time."""
+import os
+import pty
+import re
+import select
+import signal
+import sys
+import tempfile
+import unittest
+
+from server import LocalServer
+
+TURSH = TURSO_LOCAL = None
+WAIT = 60  # seconds before a missing output counts as a failure
+
+
+class Term:
+    def __init__(self, args, env):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(TURSH, [TURSH, *args], env)
+        self.buffer = ""
+        self.status = None
+
+    def send(self, text):
+        os.write(self.fd, text.encode())
+
+    def expect(self, pattern, what=None):
+        """Reads until `pattern` (a regex) matches; returns the text up to and including it."""
+        regex = re.compile(pattern)
+        while True:
+            match = regex.search(self.buffer)
+            if match:
+                seen, self.buffer = self.buffer[:match.end()], self.buffer[match.end():]
+                return seen
+            ready, _, _ = select.select([self.fd], [], [], WAIT)
+            if not ready:
+                raise AssertionError(f"no {what or pattern!r} in terminal output: {self.buffer!r}")
+            try:
+                chunk = os.read(self.fd, 65536).decode(errors="replace")
+            except OSError:
+                chunk = ""
+            if not chunk:
+                raise AssertionError(f"tursh ended before {what or pattern!r}: {self.buffer!r}")
+            self.buffer += chunk
+
+    def prompt(self):
+        return self.expect(r"(?m)^> $|\n> $|> $", "the prompt")
+
+    def wait_exit(self):
+        _, status = os.waitpid(self.pid, 0)
+        self.status = os.waitstatus_to_exitcode(status)
+        os.close(self.fd)
+        return self.status
+
+    def close(self):
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.wait_exit()
+
+
+class Repl(unittest.TestCase):
+    def setUp(self):
+        self.server = LocalServer(TURSO_LOCAL)
+        self.home = tempfile.TemporaryDirectory()
+        self.env = self.server.env()
+        self.env.update(HOME=self.home.name, TERM="xterm")
+        self.env.pop("NO_COLOR", None)
+        self.term = None
+
+    def tearDown(self):
+        if self.term:
+            self.term.close()
+        self.server.stop()
+        self.home.cleanup()
+
+    def start(self, *args):
+        self.term = Term(list(args), self.env)
+        self.term.expect("Ctrl-D exits", "the banner")
+        self.term.prompt()
+        return self.term
+
+    def line(self, text):
+        """Sends a line and returns what came back up to the next prompt."""
+        self.term.send(text + "\r")
+        return self.term.prompt()
+
+    def test_expressions_print_and_statements_run(self):
+        self.start()
+        self.assertIn("2", self.line("1 + 1"))
+        self.line("x = 20")
+        self.assertIn("22", self.line("= x + 2"))
+        self.assertIn("hello", self.line("'hello'"))
+        self.assertIn("null", self.line("turso.null"))
+        out = self.line("error('oops')")
+        self.assertIn("oops", out)
+
+    def test_multiline_input_continues_with_two_angles(self):
+        t = self.start()
+        t.send("function double(x)\r")
+        t.expect(r">> $", "the continuation prompt")
+        t.send("return x * 2\r")
+        t.expect(r">> $", "the continuation prompt")
+        t.send("end\r")
+        t.prompt()
+        self.assertIn("42", self.line("double(21)"))
+        t.send("for i = 1, 3 do\r")
+        t.expect(r">> $")
+        t.send("io.write(i, ';')\r")
+        t.expect(r">> $")
+        out = self.line("end")
+        self.assertIn("1;2;3;", out)
+
+    def test_completion_of_namespaces_methods_and_arguments(self):
+        t = self.start()
+        t.send("c.user_gr\t")
+        t.expect(r"c\.user_groups\.", "the completed namespace")
+        t.send("\x15")  # kill the line
+        t.send("c.locations.li\t")
+        t.expect(r"c\.locations\.list", "the completed method")
+        out = self.line("{}")
+        self.assertRegex(out, r"ams|Amsterdam")
+        t.send("c.databases.get{d\t")
+        t.expect(r"db=", "the completed argument name")
+        out = self.line("'nope'}")
+        self.assertIn("databases.get", out)
+        self.assertIn("HTTP 404", out)
+        t.send("c.databases.get\t\t")
+        listing = t.expect(r"get_config", "the candidates listed")
+        self.assertIn("get", listing)
+        t.send("\x15")
+        t.send("c:ba\t")
+        t.expect(r"c:batch", "a client method")
+        t.send("\x15\r")
+        t.prompt()
+
+    def test_ctrl_c_cancels_a_slow_request_and_returns_to_the_prompt(self):
+        self.server.admin("/admin/faults", {"method": "GET", "path": "/v1/locations*", "kind": "latency",
+                                            "latency_ms": 3 * WAIT * 1000})
+        t = self.start()
+        self.line("v = turso.client{verbose = true}")
+        t.send("r = v.locations.list{}\r")
+        t.expect(r"-> GET \S*/v1/locations", "the request being sent")
+        t.send("\x03")
+        out = t.prompt()
+        self.assertIn("interrupted!", out)
+        # The shell is still alive and usable; the slow route is not asked again.
+        self.assertIn("7", self.line("3 + 4"))
+        self.assertIn("nil", self.line("r"))
+
+    def test_ctrl_c_at_the_prompt_abandons_the_line(self):
+        t = self.start()
+        t.send("this is not lua")
+        t.send("\x03")
+        t.prompt()
+        self.assertIn("5", self.line("2 + 3"))
+        t.send("if true then\r")
+        t.expect(r">> $")
+        t.send("\x03")
+        t.prompt()
+        self.assertIn("9", self.line("4 + 5"))
+
+    def test_ctrl_d_exits_and_history_is_written(self):
+        t = self.start()
+        self.line("history_marker = 12345")
+        t.send("\x04")
+        self.assertEqual(t.wait_exit(), 0)
+        history = os.path.join(self.home.name, ".tursh_history")
+        self.assertTrue(os.path.exists(history), "history file written")
+        with open(history, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        # libedit escapes spaces as \040 in its history file.
+        self.assertIn("history_marker", text)
+        self.assertIn("12345", text)
+        # The next session reads it: Up arrow brings the line back.
+        t = self.start()
+        t.send("\x1b[A")
+        t.expect("history_marker", "the recalled line")
+        t.send("\x15\x04")
+        self.assertEqual(t.wait_exit(), 0)
+        self.term = None
+
+    def test_records_print_as_columns_and_colour_on_a_terminal(self):
+        t = self.start()
+        self.line("assert(c.groups.create{name='pg', location='ams'})")
+        self.line("for i = 1, 3 do assert(c.databases.create{name='col'..i, group='pg'}) end")
+        out = self.line("c.databases.list{}")
+        self.assertIn("\x1b[1m", out, "a bold header on a terminal")
+        plain = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", out)
+        self.assertRegex(plain, r"Name\s+.*Hostname|NAME\s+")
+        for name in ("col1", "col2", "col3"):
+            self.assertRegex(plain, r"(?m)^" + name + r"\s")
+
+    def test_batches_draw_a_progress_bar_on_a_terminal(self):
+        t = self.start()
+        t.send("calls = {} for i = 1, 30 do calls[i] = {'locations.list', {}} end "
+               "r, failed = c:batch(calls) print('failed', failed)\r")
+        out = t.prompt()
+        self.assertRegex(out, r"30/30")
+        self.assertIn("failed\t0", out)
+
+    def test_json_mode_prints_results_as_json(self):
+        t = self.start("--json")
+        out = self.line("{b = 1, a = {true, turso.null}}")
+        self.assertIn('"a": [', out)
+        self.assertIn("null", out)
+        self.assertIn('"b": 1', out)
+
+
+if __name__ == "__main__":
+    TURSH, TURSO_LOCAL = sys.argv[1], sys.argv[2]
+    unittest.main(argv=sys.argv[:1], verbosity=2)
