@@ -131,6 +131,7 @@ int tl_client_batch(lua_State *L) {
         if (!tl_push_one(L, result, "batch call")) failures++;
         lua_rawseti(L, -2, i);
     }
+    luaL_setmetatable(L, TL_ARRAY_MT);
     lua_pushinteger(L, failures);
     return 2;
 }

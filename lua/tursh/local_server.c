@@ -32,6 +32,9 @@ int tursh_local_start(const char *data_path, char *err, size_t err_len) {
     memcpy(token, "tursh-local-", 12); /* recognisable in a server log, still 52 random hex digits */
     g_server = tl_server_start(data_path, token, admin, err, err_len);
     if (!g_server) return -1;
+    /* A script may end with os.exit(): the server still stops cleanly (and flushes its file). */
+    static int registered;
+    if (!registered) registered = atexit(tursh_local_stop) == 0;
     if (setenv("TURSO_API_TOKEN", tl_server_token(g_server), 1) != 0 ||
         setenv("TURSO_API_BASEURL", tl_server_url(g_server), 1) != 0 || setenv("TURSO_ORG", "local", 1) != 0) {
         snprintf(err, err_len, "cannot set the environment");

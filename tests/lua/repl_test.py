@@ -120,25 +120,26 @@ class Repl(unittest.TestCase):
         self.assertIn("1;2;3;", out)
 
     def test_completion_of_namespaces_methods_and_arguments(self):
+        # The terminal shows completions as cursor moves, so each completed line is run: its
+        # result proves what the completion inserted.
         t = self.start()
-        t.send("c.user_gr\t")
-        t.expect(r"c\.user_groups\.", "the completed namespace")
-        t.send("\x15")  # kill the line
-        t.send("c.locations.li\t")
-        t.expect(r"c\.locations\.list", "the completed method")
+        self.line("assert(c.user_groups.create{name = 'ug1', location = 'ams'})")
+        t.send("c.user_gr\t")  # -> c.user_groups.
+        out = self.line("list{}")
+        self.assertIn("ug1", out)
+        t.send("c.locations.li\t")  # -> c.locations.list
         out = self.line("{}")
         self.assertRegex(out, r"ams|Amsterdam")
-        t.send("c.databases.get{d\t")
-        t.expect(r"db=", "the completed argument name")
+        t.send("c.databases.get{d\t")  # -> c.databases.get{db=
         out = self.line("'nope'}")
         self.assertIn("databases.get", out)
         self.assertIn("HTTP 404", out)
-        t.send("c.databases.get\t\t")
+        t.send("c:ba\t")  # -> c:batch
+        out = self.line("({}, {progress = false})")
+        self.assertIn("0", out)
+        t.send("c.databases.get\t\t")  # two candidates: both listed
         listing = t.expect(r"get_config", "the candidates listed")
-        self.assertIn("get", listing)
-        t.send("\x15")
-        t.send("c:ba\t")
-        t.expect(r"c:batch", "a client method")
+        self.assertIn("c.databases.get ", listing)
         t.send("\x15\r")
         t.prompt()
 
