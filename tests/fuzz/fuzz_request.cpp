@@ -4,6 +4,7 @@
 // which must then carry no token), keeps the template's number of path segments whatever the
 // arguments hold (so "/" or ".." in a name cannot reach another route), and a JSON body is
 // always a JSON object; a refused call names its problem.
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -65,7 +66,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     // Base URL checks: anything accepted is an absolute http(s) URL without query or fragment.
     std::string url_in = in.piece(), normalized, error;
     if (tp::normalize_base_url(url_in, normalized, error)) {
-        REQUIRE(normalized.rfind("http://", 0) == 0 || normalized.rfind("https://", 0) == 0);
+        // "scheme://host...": the scheme in any case, then an authority (not "https:/h" nor "https:///h").
+        std::string lower = normalized.substr(0, 8);
+        for (char &ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        size_t after = lower.rfind("http://", 0) == 0 ? 7 : lower.rfind("https://", 0) == 0 ? 8 : 0;
+        REQUIRE(after > 0 && normalized.size() > after && normalized[after] != '/');
         REQUIRE(normalized.find_first_of("?#") == std::string::npos);
         REQUIRE(normalized.empty() || normalized.back() != '/');
     } else {

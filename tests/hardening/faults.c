@@ -443,7 +443,7 @@ static void killed_mid_batch(const char *binary) {
              "tp_batch_run returns TP_OK; calls done before the kill keep TP_OK, every other one ends TP_E_NETWORK");
     tp_batch_free(b);
     tp_client_free(c);
-    ls_stop(&k, 0); /* reaps the killed process */
+    CHECK(ls_stop(&k, 0) == 0, "turso-local reported problems (above)"); /* reaps the killed one */
     alarm(0);
 }
 
@@ -511,7 +511,8 @@ int main(int argc, char **argv) {
     connection_faults();
     killed_mid_batch(argv[1]);
 
-    ls_stop(&srv, 1);
+    current = "server shutdown";
+    CHECK(ls_stop(&srv, 1) == 0, "turso-local reported problems (above)");
     if (write_table(argv[2]) != 0) failures++;
     printf("%d scenarios, %d failed checks\n", nrows, failures);
     return failures ? 1 : 0;

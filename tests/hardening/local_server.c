@@ -88,18 +88,45 @@ static int admin_call(local_server *s, const char *method, const char *json) {
 int ls_fault(local_server *s, const char *json) { return admin_call(s, "POST", json); }
 int ls_clear_faults(local_server *s) { return admin_call(s, "DELETE", NULL); }
 
-void ls_stop(local_server *s, int graceful) {
+/* Sanitizer reports and crash messages in the server's output: each is a bug in the server. */
+static int scan_log(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[1024];
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (strstr(line, "Sanitizer") || strstr(line, "runtime error:") || strstr(line, "terminate called")) {
+            if (found++ < 20) fprintf(stderr, "turso-local: %s", line);
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+int ls_stop(local_server *s, int graceful) {
+    int problems = 0;
     if (s->pid > 0) {
         kill(s->pid, graceful ? SIGTERM : SIGKILL);
-        int st;
+        int st = 0;
         while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR) {
+        }
+        if (graceful && WIFEXITED(st) && WEXITSTATUS(st) != 0) {
+            fprintf(stderr, "turso-local exited %d after SIGTERM\n", WEXITSTATUS(st));
+            problems++;
+        } else if (graceful && WIFSIGNALED(st) && WTERMSIG(st) != SIGTERM) {
+            fprintf(stderr, "turso-local died of signal %d\n", WTERMSIG(st));
+            problems++;
         }
         s->pid = 0;
     }
     tp_client_free(s->admin);
     s->admin = NULL;
-    if (s->log_path[0] && !s->keep_log) {
-        unlink(s->log_path);
-        s->log_path[0] = 0;
+    if (s->log_path[0]) {
+        problems += scan_log(s->log_path);
+        if (!s->keep_log) {
+            unlink(s->log_path);
+            s->log_path[0] = 0;
+        }
     }
+    return problems;
 }

@@ -22,7 +22,9 @@ int ls_start(local_server *s, const char *binary, const char *data, const char *
 int ls_fault(local_server *s, const char *json);
 /* Clears every fault rule; 0 on success. */
 int ls_clear_faults(local_server *s);
-/* SIGTERM (graceful = 1) or SIGKILL, then reaps it. Safe to call twice. */
-void ls_stop(local_server *s, int graceful);
+/* SIGTERM (graceful = 1) or SIGKILL, then reaps it. Safe to call twice. Returns the number of
+ * problems found in the server's own output and exit: sanitizer reports, a crash, a non-zero
+ * exit after SIGTERM (each printed to stderr). */
+int ls_stop(local_server *s, int graceful);
 
 #endif

@@ -233,7 +233,7 @@ int main(int argc, char **argv) {
     CHECK(strcasestr(said, "Bearer") == NULL, "an Authorization header is in the log");
 
     s.keep_log = 1;
-    ls_stop(&s, 1); /* graceful: SQLite checkpoints its WAL into the file */
+    CHECK(ls_stop(&s, 1) == 0, "turso-local reported problems (above)"); /* graceful: WAL checkpointed */
     size_t log_len = 0;
     char *server_log = slurp(s.log_path, &log_len);
     CHECK(!server_log || memmem(server_log, log_len, TOKEN, strlen(TOKEN)) == NULL, "the token is in turso-local's output");

@@ -295,7 +295,7 @@ int main(int argc, char **argv) {
     }
     free(ws);
     free(ts);
-    ls_stop(&srv, 1);
+    if (ls_stop(&srv, 1) != 0) fail(NULL, "turso-local reported problems (above)%s%s", "", "");
     check_data_file(data);
     char cmd[400];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
