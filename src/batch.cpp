@@ -111,12 +111,11 @@ class Batch::Runner {
             std::lock_guard<std::mutex> guard(b_.multi_mutex_);
             b_.multi_ = nullptr;
         }
-        if (multi_) curl_multi_cleanup(multi_);
+        if (multi_) pool_.release_multi(multi_);
     }
 
     tp_status run() {
-        multi_ = curl_multi_init();
-        if (!multi_) throw std::bad_alloc();
+        multi_ = pool_.acquire_multi(); // connections of earlier batches stay warm in it
         long keep = b_.concurrency_;
         curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, keep);
         {
@@ -195,7 +194,8 @@ class Batch::Runner {
                 continue;
             }
             if (!item.transfer)
-                item.transfer = std::make_unique<Transfer>(opts_, item.request, &b_.cancelled_);
+                item.transfer = std::make_unique<Transfer>(opts_, b_.client_.header_lists(), item.request,
+                                                           &b_.cancelled_);
             item.handle = pool_.acquire();
             log_attempt_start(opts_, item.request);
             item.transfer->prepare(item.handle->easy);

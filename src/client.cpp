@@ -55,7 +55,8 @@ bool sleep_unless_cancelled(int64_t ms, const Cancel *cancel) {
     }
 }
 
-Client::Client(Options options) : options_(std::move(options)), pool_(options_.max_connections) {}
+Client::Client(Options options)
+    : options_(std::move(options)), header_lists_(options_), pool_(options_.max_connections) {}
 
 Result Client::call(const Operation &op, const PositionalArg *args, size_t arg_count, const Params *params) {
     HttpRequest request;
@@ -80,7 +81,7 @@ Result Client::execute(const HttpRequest &request) {
         return r;
     }
     HandleLease handle(pool_);
-    Transfer transfer(options_, request, nullptr);
+    Transfer transfer(options_, header_lists_, request, nullptr);
     for (int attempt = 1;; ++attempt) {
         log_attempt_start(options_, request);
         transfer.prepare(handle->easy);

@@ -11,6 +11,7 @@
 #include "pool.h"
 #include "request.h"
 #include "result.h"
+#include "transfer.h"
 
 namespace turso::platform {
 
@@ -21,6 +22,7 @@ class Client {
 
     const Options &options() const { return options_; }
     HandlePool &pool() { return pool_; }
+    const HeaderLists &header_lists() const { return header_lists_; }
 
     // Calls an operation; argument errors come back as a TP_E_INVALID_ARGUMENT result.
     Result call(const Operation &op, const PositionalArg *args, size_t arg_count, const Params *params);
@@ -32,6 +34,7 @@ class Client {
 
   private:
     Options options_;
+    HeaderLists header_lists_;
     HandlePool pool_;
 };
 

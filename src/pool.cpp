@@ -5,6 +5,8 @@
 namespace turso::platform {
 
 namespace {
+constexpr size_t kMaxIdleMultis = 4;
+
 // libcurl's global state, set up once before the first handle (thread-safe since 7.84).
 void global_init() {
     static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -22,12 +24,15 @@ HandlePool::HandlePool(int max_idle) : max_idle_(max_idle > 0 ? static_cast<size
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     idle_.reserve(max_idle_);
+    idle_multis_.reserve(kMaxIdleMultis);
 }
 
 HandlePool::~HandlePool() {
+    for (CURLM *m : idle_multis_)
+        curl_multi_cleanup(m);
     for (PooledHandle *h : idle_)
         destroy(h);
-    curl_share_cleanup(share_);
+    curl_share_cleanup(share_); // last: every easy handle using it is gone
 }
 
 void HandlePool::lock(CURL *, curl_lock_data data, curl_lock_access, void *self) {
@@ -76,6 +81,36 @@ void HandlePool::release(PooledHandle *handle) {
         }
     }
     destroy(handle);
+}
+
+} // namespace turso::platform
+
+namespace turso::platform {
+
+CURLM *HandlePool::acquire_multi() {
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (!idle_multis_.empty()) {
+            CURLM *m = idle_multis_.back();
+            idle_multis_.pop_back();
+            return m;
+        }
+    }
+    CURLM *m = curl_multi_init();
+    if (!m) throw std::bad_alloc();
+    return m;
+}
+
+void HandlePool::release_multi(CURLM *multi) {
+    if (!multi) return;
+    {
+        std::lock_guard<std::mutex> guard(mutex_);
+        if (idle_multis_.size() < kMaxIdleMultis) {
+            idle_multis_.push_back(multi);
+            return;
+        }
+    }
+    curl_multi_cleanup(multi);
 }
 
 } // namespace turso::platform

@@ -27,6 +27,10 @@ class HandlePool {
     // Throws std::bad_alloc.
     PooledHandle *acquire();
     void release(PooledHandle *handle);
+    // A multi handle for a batch, with the connections a previous batch left open. Its easy
+    // handles must all be removed before release_multi. Throws std::bad_alloc.
+    CURLM *acquire_multi();
+    void release_multi(CURLM *multi);
 
   private:
     static void lock(CURL *, curl_lock_data data, curl_lock_access, void *self);
@@ -37,6 +41,7 @@ class HandlePool {
     std::mutex share_locks_[CURL_LOCK_DATA_LAST];
     std::mutex mutex_;
     std::vector<PooledHandle *> idle_;
+    std::vector<CURLM *> idle_multis_;
     size_t max_idle_;
 };
 

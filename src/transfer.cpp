@@ -76,14 +76,51 @@ std::string_view trim(std::string_view s) {
 
 } // namespace
 
-Transfer::Transfer(const Options &options, const HttpRequest &request, const std::atomic<bool> *batch_cancel)
-    : options_(options), request_(request), batch_cancel_(batch_cancel) {
+HeaderLists::HeaderLists(const Options &options) {
+    try {
+        for (int auth = 0; auth < 2; ++auth)
+            for (int kind = 0; kind < 3; ++kind) {
+                curl_slist *list = append(nullptr, "Accept: application/json"); // freed by append on failure
+                // The token goes only to the base URL: requests elsewhere (the region URL) never
+                // carry it, and redirects are not followed, so it cannot reach another host.
+                if (auth && !options.token.empty())
+                    list = append(list, "Authorization: Bearer " + options.token);
+                if (kind == 1) list = append(list, "Content-Type: application/json");
+                if (kind == 0) list = append(list, "Content-Type:"); // none for an empty body
+                list = append(list, "Expect:"); // no 100-continue round trip before a body
+                lists_[auth][kind] = list;
+            }
+    } catch (...) {
+        clear();
+        throw;
+    }
+}
+
+HeaderLists::~HeaderLists() {
+    clear();
+}
+
+void HeaderLists::clear() {
+    for (auto &row : lists_)
+        for (curl_slist *&list : row) {
+            curl_slist_free_all(list);
+            list = nullptr;
+        }
+}
+
+curl_slist *HeaderLists::get(const HttpRequest &request) const {
+    int kind = request.multipart ? 2 : request.has_body ? 1 : 0;
+    return lists_[request.with_auth ? 1 : 0][kind];
+}
+
+Transfer::Transfer(const Options &options, const HeaderLists &header_lists, const HttpRequest &request,
+                   const std::atomic<bool> *batch_cancel)
+    : options_(options), request_(request), batch_cancel_(batch_cancel), header_lists_(header_lists) {
     error_buffer_[0] = '\0';
 }
 
 Transfer::~Transfer() {
     curl_mime_free(mime_);
-    curl_slist_free_all(header_list_);
 }
 
 bool Transfer::cancelled() const {
@@ -144,27 +181,13 @@ void Transfer::prepare(CURL *easy) {
     error_buffer_[0] = '\0';
     started_ = std::chrono::steady_clock::now();
 
-    if (!header_list_) {
-        curl_slist *list = append(nullptr, "Accept: application/json");
-        // The token goes only to the base URL: requests elsewhere (region URL) never carry it,
-        // and redirects are not followed, so it cannot travel to another host either.
-        if (request_.with_auth && !options_.token.empty())
-            list = append(list, "Authorization: Bearer " + options_.token);
-        if (request_.has_body && !request_.multipart)
-            list = append(list, "Content-Type: application/json");
-        else if (!request_.multipart)
-            list = append(list, "Content-Type:");
-        list = append(list, "Expect:"); // no 100-continue round trip before a body
-        header_list_ = list;
-    }
-
     set(easy, CURLOPT_ERRORBUFFER, error_buffer_);
     set(easy, CURLOPT_NOSIGNAL, 1L);
     set(easy, CURLOPT_TCP_NODELAY, 1L);
     set(easy, CURLOPT_URL, request_.url.c_str());
     set(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     set(easy, CURLOPT_FOLLOWLOCATION, 0L);
-    set(easy, CURLOPT_HTTPHEADER, header_list_);
+    set(easy, CURLOPT_HTTPHEADER, header_lists_.get(request_));
     set(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
     set(easy, CURLOPT_ACCEPT_ENCODING, "");
     set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));

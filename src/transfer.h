@@ -14,6 +14,22 @@
 
 namespace turso::platform {
 
+// The request header lists of a client, built once and shared by every call (libcurl only reads
+// them): Accept, Authorization when the request goes to the base URL, Content-Type, no Expect.
+class HeaderLists {
+  public:
+    explicit HeaderLists(const Options &options); // throws std::bad_alloc
+    ~HeaderLists();
+    HeaderLists(const HeaderLists &) = delete;
+    HeaderLists &operator=(const HeaderLists &) = delete;
+    curl_slist *get(const HttpRequest &request) const;
+
+  private:
+    void clear();
+    // [with_auth][0 = no body, 1 = JSON body, 2 = multipart]
+    curl_slist *lists_[2][3] = {};
+};
+
 struct AttemptOutcome {
     CURLcode code = CURLE_OK;
     long http_status = 0;
@@ -24,7 +40,8 @@ struct AttemptOutcome {
 class Transfer {
   public:
     // `batch_cancel` (may be null) aborts the transfer when set, as the request's cancel does.
-    Transfer(const Options &options, const HttpRequest &request, const std::atomic<bool> *batch_cancel);
+    Transfer(const Options &options, const HeaderLists &header_lists, const HttpRequest &request,
+             const std::atomic<bool> *batch_cancel);
     ~Transfer();
     Transfer(const Transfer &) = delete;
     Transfer &operator=(const Transfer &) = delete;
@@ -49,7 +66,7 @@ class Transfer {
     const Options &options_;
     const HttpRequest &request_;
     const std::atomic<bool> *batch_cancel_;
-    curl_slist *header_list_ = nullptr;
+    const HeaderLists &header_lists_;
     curl_mime *mime_ = nullptr;
     bool too_large_ = false;
     std::chrono::steady_clock::time_point started_;
