@@ -133,13 +133,22 @@ local function format(v, indent, seen)
     return "\n" .. (text:gsub("^", indent .. "  "):gsub("\n", "\n" .. indent .. "  "))
   end
   local keys = sorted_keys(v)
-  if #keys == 0 then return is_list(v) and "[]" or "{}" end
+  if #keys == 0 then return turso.is_array(v) and "[]" or "{}" end
+  if is_list(v) then
+    local inline = {}
+    for i, item in ipairs(v) do inline[i] = is_scalar(item) and scalar_text(item) or nil end
+    if #inline == #v then
+      seen[v] = nil
+      return "[" .. table.concat(inline, ", ") .. "]"
+    end
+  end
   local lines = {}
   for _, k in ipairs(keys) do
     local value = v[k]
     local label = type(k) == "string" and k or "[" .. tostring(k) .. "]"
     local text = format(value, indent .. "  ", seen)
-    if type(value) == "table" and not text:find("^\n") and not turso.is_error(value) and next(value) then
+    -- Nested key lines go below their key; inline forms ([1, 2], {}, errors) stay on it.
+    if type(value) == "table" and not turso.is_error(value) and not text:find("^[\n%[{]") then
       text = "\n" .. text
     end
     lines[#lines + 1] = indent .. paint("1", label) .. ":" .. (text:find("^\n") and "" or " ") .. text
