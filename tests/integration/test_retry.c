@@ -198,6 +198,24 @@ static void test_closed_connection_post_not_retried(void **state) {
     assert_int_equal(fx_request_count(e->server), 1);
 }
 
+static void test_reused_connection_post_not_repeated(void **state) {
+    env *e = *state;
+    /* A kept-alive connection the server closes after reading a POST: the POST reached the
+     * server, so it must not be sent again (libcurl's own stale-connection retry included). */
+    tp_result *r = NULL;
+    assert_int_equal(tp_tokens_list(e->client, NULL, &r), TP_OK);
+    tp_result_free(r);
+    fx_push_close(e->server);
+    r = NULL;
+    tp_status st = tp_databases_create(e->client, "acme", "db1", NULL, &r);
+    tp_result_free(r);
+    int posts = 0;
+    for (int i = 0; i < fx_request_count(e->server); i++)
+        posts += strcmp(fx_request_at(e->server, i)->method, "POST") == 0;
+    if (posts != 1) fail_msg("the POST reached the server %d times (status %s)", posts, tp_status_name(st));
+    assert_int_equal(st, TP_E_NETWORK);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_get_retried_on_transient_codes, setup, teardown),
@@ -210,6 +228,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_retry_after_on_503_get, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closed_connection_get_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closed_connection_post_not_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reused_connection_post_not_repeated, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
