@@ -1,4 +1,6 @@
-#define _POSIX_C_SOURCE 200809L
+/* Helpers of the turso-local integration tests (see support.h). */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,7 +139,7 @@ void tlt_member(tlt_env *env, const char *org, const char *username) {
 void tlt_invite(tlt_env *env, const char *org, char email[TLT_NAME]) {
     char local[TLT_NAME];
     tlt_fresh(local, "invitee");
-    snprintf(email, TLT_NAME, "%s@example.com", local);
+    snprintf(email, TLT_NAME, "%.60s@example.com", local);
     tlt_ok(tlt_call(env->owner, "invites.create", TLT_KV("org", org, "email", email, "role", "member")),
            "invites.create");
 }
@@ -161,19 +163,19 @@ tlt_env *tlt_start(void) {
     return env;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
 void tlt_stop(tlt_env *env) {
     if (!env)
         return;
     tp_client_free(env->owner);
     tl_server_stop(env->server);
-    /* The data file and its WAL companions. */
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char path[340];
-    for (size_t i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s%s", env->data_path, suffixes[i]);
-        unlink(path);
-    }
-    rmdir(env->dir);
+    nftw(env->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
     free(env);
 }
 

@@ -227,7 +227,7 @@ static void expect_invalid(tp_result *r, const char *what) {
 static void test_400_422_invalid_input(void **state) {
     (void)state;
     const char *team = g_env->team;
-    char group[TLT_NAME], db[TLT_NAME], what[200];
+    char group[TLT_NAME], db[TLT_NAME], what[512];
     tlt_group(g_env, team, group);
     tlt_db(g_env, team, group, db);
 

@@ -230,7 +230,7 @@ static void test_audit_logs_and_pages(void **state) {
     int64_t pages = ((int64_t)total + 1) / 2;
     size_t seen = 0;
     for (int64_t page = 1; page <= pages + 1; page++) {
-        char ps[16];
+        char ps[24];
         snprintf(ps, sizeof ps, "%lld", (long long)page);
         tp_result *r =
             tlt_call(g_env->owner, "organizations.audit_logs", TLT_KV("org", org, "page_size", "2", "page", ps));
