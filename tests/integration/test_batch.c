@@ -202,6 +202,31 @@ static void test_cancel_from_another_thread(void **state) {
     assert_true(fx_request_count(e->server) <= 2);
 }
 
+static void test_retries_and_errors_inside_a_batch(void **state) {
+    env *e = *state;
+    fx_set_echo(e->server, 0);
+    /* One call at a time, so that the scripted replies meet the calls in order. */
+    assert_int_equal(tp_batch_set_concurrency(e->batch, 1), TP_OK);
+    fx_push(e->server, 503, NULL, "{\"error\":\"busy\"}", 0);
+    fx_push(e->server, 200, NULL, "{\"database\":{\"Name\":\"db-0\"}}", 0);
+    fx_push(e->server, 404, NULL, "{\"error\":\"no such database\"}", 0);
+    fx_push(e->server, 200, NULL, "not json", 0);
+    add_get(e->batch, 0);
+    add_get(e->batch, 1);
+    add_get(e->batch, 2);
+    assert_int_equal(tp_batch_run(e->batch), TP_OK);
+    const tp_result *r0 = tp_batch_result(e->batch, 0);
+    assert_int_equal(tp_result_status(r0), TP_OK);
+    assert_int_equal(tp_result_attempts(r0), 2);
+    assert_string_equal(tp_value_string(tp_value_path(tp_result_value(r0), "database.Name")), "db-0");
+    const tp_result *r1 = tp_batch_result(e->batch, 1);
+    assert_int_equal(tp_result_status(r1), TP_E_NOT_FOUND);
+    assert_int_equal(tp_result_http_status(r1), 404);
+    assert_string_equal(tp_result_message(r1), "no such database");
+    assert_int_equal(tp_result_status(tp_batch_result(e->batch, 2)), TP_E_BAD_RESPONSE);
+    assert_int_equal(fx_request_count(e->server), 4);
+}
+
 static void test_cancel_before_run_is_harmless(void **state) {
     env *e = *state;
     /* The header: "Cancels a running batch ...; harmless before or after." */
@@ -223,6 +248,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_argument_errors_per_call, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_from_another_thread, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retries_and_errors_inside_a_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_before_run_is_harmless, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -90,6 +90,33 @@ static void test_cancel_raw_request(void **state) {
     fx_stop(s);
 }
 
+static void test_cancel_during_retry_wait(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    tp_client *c = tu_fixture_client(s);
+    /* The server asks for a 30 s pause before the retry; the cancel must end the wait. If the
+     * library slept through it, the retry would get the 200 below and the call would succeed. */
+    fx_push(s, 503, "Retry-After: 30\r\n", "{\"error\":\"busy\"}", 0);
+    fx_push(s, 200, NULL, "{}", 0);
+    tp_cancel *cancel = NULL;
+    assert_int_equal(tp_cancel_new(&cancel), TP_OK);
+    tp_params *p = NULL;
+    assert_int_equal(tp_params_new(&p), TP_OK);
+    assert_int_equal(tp_params_set_cancel(p, cancel), TP_OK);
+    trigger_arg arg = {s, cancel};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, trigger_when_sent, &arg), 0);
+    tp_result *r = NULL;
+    assert_int_equal(tp_tokens_list(c, p, &r), TP_E_CANCELLED);
+    pthread_join(t, NULL);
+    tp_result_free(r);
+    assert_int_equal(fx_request_count(s), 1);
+    tp_params_free(p);
+    tp_cancel_free(cancel);
+    tp_client_free(c);
+    fx_stop(s);
+}
+
 static void test_null_safety(void **state) {
     (void)state;
     assert_int_equal(tp_cancel_new(NULL), TP_E_INVALID_ARGUMENT);
@@ -103,6 +130,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cancel_slow_call),
         cmocka_unit_test(test_cancel_raw_request),
+        cmocka_unit_test(test_cancel_during_retry_wait),
         cmocka_unit_test(test_null_safety),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,13 +15,16 @@
 typedef struct {
     fx_server *server;
     tp_client *client;
-    int attempt_lines; /* "-> " DEBUG lines: one per attempt */
+    int attempt_lines;  /* "-> " DEBUG lines: one per attempt */
+    int response_lines; /* "<- " DEBUG lines: one per answer */
 } env;
 
 static void count_attempts(void *userdata, int32_t level, const char *message) {
     env *e = userdata;
     if (level == TP_LOG_DEBUG && strncmp(message, "-> ", 3) == 0)
         __atomic_add_fetch(&e->attempt_lines, 1, __ATOMIC_SEQ_CST);
+    if (level == TP_LOG_DEBUG && strncmp(message, "<- ", 3) == 0)
+        __atomic_add_fetch(&e->response_lines, 1, __ATOMIC_SEQ_CST);
 }
 
 static env *make_env(int attempts) {
@@ -62,6 +65,7 @@ static void test_get_retried_on_transient_codes(void **state) {
         assert_int_equal(fx_request_count(e->server) - before, 2);
     }
     assert_int_equal(e->attempt_lines, 8);
+    assert_int_equal(e->response_lines, 8);
 }
 
 static void test_other_errors_not_retried(void **state) {
@@ -177,6 +181,16 @@ static void test_retry_after_on_503_get(void **state) {
     if (gap < 950) fail_msg("retried after %lld ms, Retry-After asked for 1000", (long long)gap);
 }
 
+static void test_retry_after_http_date(void **state) {
+    env *e = *state;
+    /* A date in the past means "now": the retry follows without a long pause (and the call ends). */
+    fx_push(e->server, 429, "Retry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n", "{\"error\":\"slow\"}", 0);
+    tp_result *r = NULL;
+    assert_int_equal(tp_tokens_list(e->client, NULL, &r), TP_OK);
+    assert_int_equal(tp_result_attempts(r), 2);
+    tp_result_free(r);
+}
+
 static void test_closed_connection_get_retried(void **state) {
     env *e = *state;
     /* First request of a fresh client: a new connection, closed with no answer. */
@@ -226,6 +240,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_delete_retried_on_503, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_honoured, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_on_503_get, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_after_http_date, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closed_connection_get_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closed_connection_post_not_retried, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reused_connection_post_not_repeated, setup, teardown),

@@ -122,6 +122,21 @@ static void test_turso_token_next(void **state) {
     free(auth);
 }
 
+static void test_empty_variables_are_unset(void **state) {
+    env *e = *state;
+    /* An empty variable counts as not set (as the CLI reads it), never as an empty token. */
+    setenv("TURSO_API_TOKEN", "", 1);
+    setenv("TURSO_TOKEN", "from-turso-token", 1);
+    char *auth = authorization_from_env(e);
+    assert_string_equal(auth, "Bearer from-turso-token");
+    free(auth);
+    setenv("TURSO_API_BASEURL", "", 1);
+    setenv("TURSO_BASE_URL", fx_url(e->server), 1);
+    auth = authorization_from_env(e);
+    assert_string_equal(auth, "Bearer from-turso-token");
+    free(auth);
+}
+
 static void test_config_folder_settings(void **state) {
     env *e = *state;
     char dir[512], xdg[512];
@@ -250,6 +265,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_api_token_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_turso_token_next, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_variables_are_unset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_config_folder_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_xdg_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_home_settings, setup, teardown),

@@ -281,6 +281,34 @@ static void test_log_level_filters(void **state) {
     assert_false(seen.saw_request_line);
 }
 
+static void test_no_header_injection(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    tp_options *o = tu_options(fx_url(s));
+    /* Line breaks in a header value are refused, or at least never start a header of their own. */
+    tp_options_set_token(o, "tok\r\nX-Injected: token");
+    tp_options_set_user_agent(o, "ua\r\nX-Injected: agent");
+    tp_client *c = tu_client(o);
+    tp_result *r = NULL;
+    tp_tokens_validate(c, NULL, &r);
+    tp_result_free(r);
+    for (int i = 0; i < fx_request_count(s); i++) {
+        char *injected = fx_header(fx_request_at(s, i), "X-Injected");
+        if (injected) fail_msg("a header was injected: X-Injected: %s", injected);
+    }
+    tp_client_free(c);
+    fx_stop(s);
+}
+
+static void test_control_characters_refused(void **state) {
+    (void)state;
+    tp_options *o = fresh();
+    assert_int_equal(tp_options_set_token(o, "tok\r\nX-Injected: 1"), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_user_agent(o, "ua\nX: 1"), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_base_url(o, "http://h\r\n/"), TP_E_INVALID_ARGUMENT);
+    tp_options_free(o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_and_free),
@@ -295,6 +323,8 @@ int main(void) {
         cmocka_unit_test(test_absolute_paths_refused),
         cmocka_unit_test(test_log_never_has_token),
         cmocka_unit_test(test_log_level_filters),
+        cmocka_unit_test(test_no_header_injection),
+        cmocka_unit_test(test_control_characters_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
