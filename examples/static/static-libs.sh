@@ -9,7 +9,7 @@
 #   static-libs.sh [PACKAGE]        (CC selects the compiler asked for its search path)
 set -eu
 pkg=${1:-turso_platform}
-always_shared=" c m dl pthread rt resolv util gcc_s stdc++ atomic sasl2 gssapi_krb5 "
+always_shared=" c m dl pthread rt resolv util gcc_s atomic sasl2 gssapi_krb5 "
 
 flags=$(pkg-config --static --libs "$pkg")
 seen=" "
