@@ -215,6 +215,11 @@ def main():
     doc, cases, problems = build_cases(args.shared, args.root)
     for p in problems:
         print("note:", p)
+    # An operation that could not be turned into a call is a failure, not a silent skip.
+    fatal = [p for p in problems if "(not sent)" not in p]
+    if fatal:
+        print(f"{len(fatal)} spec operations could not be called", file=sys.stderr)
+        return 1
     schemes = doc.get("components", {}).get("securitySchemes", {})
     bearer = [k for k, v in schemes.items() if v.get("type") == "http" and v.get("scheme") == "bearer"]
     if not bearer:
