@@ -32,7 +32,8 @@ static void on_progress(void *userdata, int32_t done, int32_t total) {
     }
 }
 
-static void add_call(lua_State *L, tp_batch *batch, tp_params *params, int entry, lua_Integer i) {
+/* Adds call i; a raw request's "METHOD PATH" goes into labels[i], to name it in its error. */
+static void add_call(lua_State *L, tp_batch *batch, tp_params *params, int entry, lua_Integer i, int labels) {
     tp_status status;
     if (lua_geti(L, entry, 1) == LUA_TSTRING) {
         const char *id = lua_tostring(L, -1);
@@ -57,6 +58,8 @@ static void add_call(lua_State *L, tp_batch *batch, tp_params *params, int entry
         size_t len = 0;
         const char *body = lua_isnil(L, -1) ? NULL : lua_tolstring(L, -1, &len);
         status = tp_batch_add_request(batch, lua_tostring(L, -3), lua_tostring(L, -2), body, len, NULL);
+        lua_pushfstring(L, "%s %s", lua_tostring(L, -3), lua_tostring(L, -2));
+        lua_rawseti(L, labels, i);
         lua_pop(L, 3);
     }
     lua_pop(L, 1);
@@ -108,10 +111,13 @@ int tl_client_batch(lua_State *L) {
     tl_box *params = tl_box_new(L, TL_BOX_PARAMS);
     if (tp_params_new((tp_params **)&params->ptr) != TP_OK) luaL_error(L, "not enough memory");
 
+    lua_newtable(L);
+    int labels = lua_gettop(L);
     lua_Integer n = luaL_len(L, 2);
     for (lua_Integer i = 1; i <= n; i++) {
-        if (lua_geti(L, 2, i) != LUA_TTABLE) luaL_error(L, "batch: call %d is a %s, not a table", (int)i, luaL_typename(L, -1));
-        add_call(L, batch, params->ptr, lua_gettop(L), i);
+        if (lua_geti(L, 2, i) != LUA_TTABLE)
+            luaL_error(L, "batch: call %d is a %s, not a table", (int)i, luaL_typename(L, -1));
+        add_call(L, batch, params->ptr, lua_gettop(L), i, labels);
         lua_pop(L, 1);
     }
 
@@ -128,7 +134,11 @@ int tl_client_batch(lua_State *L) {
     lua_Integer failures = 0;
     for (lua_Integer i = 1; i <= n; i++) {
         const tp_result *result = tp_batch_result(batch, (int32_t)(i - 1));
-        if (!tl_push_one(L, result, "batch call")) failures++;
+        lua_rawgeti(L, labels, i);
+        const char *label = lua_isstring(L, -1) ? lua_tostring(L, -1) : "batch call";
+        int ok = tl_push_one(L, result, label);
+        lua_remove(L, -2);
+        if (!ok) failures++;
         lua_rawseti(L, -2, i);
     }
     luaL_setmetatable(L, TL_ARRAY_MT);

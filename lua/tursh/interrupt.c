@@ -49,7 +49,10 @@ void tursh_interrupt_arm(void) {
     install(on_sigint_running, (int)SA_RESETHAND);
 }
 
-void tursh_interrupt_at_prompt(void) { install(on_sigint_prompt, 0); }
+void tursh_interrupt_at_prompt(void) {
+    install(on_sigint_prompt, 0);
+    g_flag = 0; /* a Ctrl-C that interrupted the last chunk must not also abandon this line */
+}
 
 int tursh_interrupt_take(void) {
     int was = g_flag;
