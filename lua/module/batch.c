@@ -98,7 +98,8 @@ int tl_client_batch(lua_State *L) {
         lua_getfield(L, -1, "default_progress");
         lua_remove(L, -2);
     }
-    if (lua_isfunction(L, -1)) fn_idx = lua_gettop(L);
+    if (lua_isfunction(L, -1))
+        fn_idx = lua_gettop(L);
     else if (!lua_isnil(L, -1) && !(lua_isboolean(L, -1) && !lua_toboolean(L, -1)))
         luaL_error(L, "batch: progress must be a function or false");
     lua_pushnil(L); /* slot for an error raised by the progress function */

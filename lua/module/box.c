@@ -6,9 +6,15 @@ static int box_gc(lua_State *L) {
     tl_box *box = luaL_checkudata(L, 1, TL_BOX_MT);
     if (box->ptr) {
         switch (box->kind) {
-        case TL_BOX_PARAMS: tp_params_free(box->ptr); break;
-        case TL_BOX_RESULT: tp_result_free(box->ptr); break;
-        case TL_BOX_BATCH: tp_batch_free(box->ptr); break;
+        case TL_BOX_PARAMS:
+            tp_params_free(box->ptr);
+            break;
+        case TL_BOX_RESULT:
+            tp_result_free(box->ptr);
+            break;
+        case TL_BOX_BATCH:
+            tp_batch_free(box->ptr);
+            break;
         }
         box->ptr = NULL;
     }

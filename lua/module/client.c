@@ -21,7 +21,8 @@ static void log_to_stderr(void *userdata, int32_t level, const char *message) {
 
 static void check_option(lua_State *L, tp_status status, const char *key) {
     if (status == TP_E_NOMEM) luaL_error(L, "turso.client: not enough memory");
-    if (status != TP_OK) luaL_error(L, "turso.client: bad value for '%s': %s", key, tp_status_message(status));
+    if (status != TP_OK)
+        luaL_error(L, "turso.client: bad value for '%s': %s", key, tp_status_message(status));
 }
 
 static const char *opt_string(lua_State *L, const char *key) {
@@ -40,17 +41,28 @@ static int32_t opt_int(lua_State *L, const char *key) {
 
 static void apply_option(lua_State *L, tp_options *o, const char *key) {
     tp_status s;
-    if (strcmp(key, "token") == 0) s = tp_options_set_token(o, opt_string(L, key));
-    else if (strcmp(key, "org") == 0) s = tp_options_set_org(o, opt_string(L, key));
-    else if (strcmp(key, "base_url") == 0) s = tp_options_set_base_url(o, opt_string(L, key));
-    else if (strcmp(key, "region_url") == 0) s = tp_options_set_region_url(o, opt_string(L, key));
-    else if (strcmp(key, "user_agent") == 0) s = tp_options_set_user_agent(o, opt_string(L, key));
-    else if (strcmp(key, "ca_file") == 0) s = tp_options_set_ca_file(o, opt_string(L, key));
-    else if (strcmp(key, "proxy") == 0) s = tp_options_set_proxy(o, opt_string(L, key));
-    else if (strcmp(key, "timeout_ms") == 0) s = tp_options_set_timeout_ms(o, opt_int(L, key));
-    else if (strcmp(key, "connect_timeout_ms") == 0) s = tp_options_set_connect_timeout_ms(o, opt_int(L, key));
-    else if (strcmp(key, "max_connections") == 0) s = tp_options_set_max_connections(o, opt_int(L, key));
-    else if (strcmp(key, "max_response_bytes") == 0) s = tp_options_set_max_response_bytes(o, opt_int(L, key));
+    if (strcmp(key, "token") == 0)
+        s = tp_options_set_token(o, opt_string(L, key));
+    else if (strcmp(key, "org") == 0)
+        s = tp_options_set_org(o, opt_string(L, key));
+    else if (strcmp(key, "base_url") == 0)
+        s = tp_options_set_base_url(o, opt_string(L, key));
+    else if (strcmp(key, "region_url") == 0)
+        s = tp_options_set_region_url(o, opt_string(L, key));
+    else if (strcmp(key, "user_agent") == 0)
+        s = tp_options_set_user_agent(o, opt_string(L, key));
+    else if (strcmp(key, "ca_file") == 0)
+        s = tp_options_set_ca_file(o, opt_string(L, key));
+    else if (strcmp(key, "proxy") == 0)
+        s = tp_options_set_proxy(o, opt_string(L, key));
+    else if (strcmp(key, "timeout_ms") == 0)
+        s = tp_options_set_timeout_ms(o, opt_int(L, key));
+    else if (strcmp(key, "connect_timeout_ms") == 0)
+        s = tp_options_set_connect_timeout_ms(o, opt_int(L, key));
+    else if (strcmp(key, "max_connections") == 0)
+        s = tp_options_set_max_connections(o, opt_int(L, key));
+    else if (strcmp(key, "max_response_bytes") == 0)
+        s = tp_options_set_max_response_bytes(o, opt_int(L, key));
     else if (strcmp(key, "verify_tls") == 0) {
         luaL_argexpected(L, lua_isboolean(L, -1), 1, "boolean verify_tls");
         s = tp_options_set_verify_tls(o, lua_toboolean(L, -1));
@@ -60,9 +72,10 @@ static void apply_option(lua_State *L, tp_options *o, const char *key) {
     } else if (strcmp(key, "retries") == 0 || strcmp(key, "retry_delay_ms") == 0) {
         return; /* applied together below */
     } else {
-        luaL_error(L, "turso.client: unknown option '%s' (token, org, base_url, timeout_ms, retries, "
-                      "retry_delay_ms, connect_timeout_ms, region_url, user_agent, ca_file, verify_tls, "
-                      "proxy, max_connections, max_response_bytes, verbose)",
+        luaL_error(L,
+                   "turso.client: unknown option '%s' (token, org, base_url, timeout_ms, retries, "
+                   "retry_delay_ms, connect_timeout_ms, region_url, user_agent, ca_file, verify_tls, "
+                   "proxy, max_connections, max_response_bytes, verbose)",
                    key);
         return;
     }
@@ -111,7 +124,8 @@ int tl_client_new(lua_State *L) {
     if (has_opts) {
         lua_pushnil(L);
         while (lua_next(L, 1)) {
-            if (lua_type(L, -2) != LUA_TSTRING) luaL_error(L, "turso.client: options are named (key = value)");
+            if (lua_type(L, -2) != LUA_TSTRING)
+                luaL_error(L, "turso.client: options are named (key = value)");
             apply_option(L, *o, lua_tostring(L, -2));
             lua_pop(L, 1);
         }
@@ -240,8 +254,12 @@ static void push_namespace(lua_State *L, int client_idx, const char *ns, size_t 
 }
 
 static const luaL_Reg client_methods[] = {
-    {"call", client_call},   {"request", client_request},   {"batch", tl_client_batch},
-    {"close", client_close}, {"org", client_org}, {"base_url", client_base_url},
+    {"call", client_call},
+    {"request", client_request},
+    {"batch", tl_client_batch},
+    {"close", client_close},
+    {"org", client_org},
+    {"base_url", client_base_url},
     {NULL, NULL},
 };
 
@@ -256,8 +274,7 @@ static int client_index(lua_State *L) {
     lua_getfield(L, -1, key);
     if (!lua_isnil(L, -1)) return 1;
     lua_pop(L, 1);
-    if (!tl_namespace_exists(key, len))
-        luaL_error(L, "turso.client has no namespace or method '%s'", key);
+    if (!tl_namespace_exists(key, len)) luaL_error(L, "turso.client has no namespace or method '%s'", key);
     tl_check_client(L, 1);
     push_namespace(L, 1, key, len);
     lua_pushvalue(L, -1);

@@ -9,7 +9,9 @@
 
 #define MAX_DEPTH 200
 
-void tl_push_null(lua_State *L) { lua_getfield(L, LUA_REGISTRYINDEX, TL_NULL_KEY); }
+void tl_push_null(lua_State *L) {
+    lua_getfield(L, LUA_REGISTRYINDEX, TL_NULL_KEY);
+}
 
 int tl_is_null(lua_State *L, int idx) {
     if (lua_type(L, idx) != LUA_TUSERDATA) return 0;
@@ -32,10 +34,18 @@ static void push_number(lua_State *L, const tp_value *value) {
 static void push_value(lua_State *L, const tp_value *value, int depth) {
     luaL_checkstack(L, 4, "JSON nested too deeply");
     switch (tp_value_type_of(value)) {
-    case TP_VALUE_NULL: tl_push_null(L); return;
-    case TP_VALUE_BOOL: lua_pushboolean(L, tp_value_bool(value)); return;
-    case TP_VALUE_NUMBER: push_number(L, value); return;
-    case TP_VALUE_STRING: lua_pushstring(L, tp_value_string(value)); return;
+    case TP_VALUE_NULL:
+        tl_push_null(L);
+        return;
+    case TP_VALUE_BOOL:
+        lua_pushboolean(L, tp_value_bool(value));
+        return;
+    case TP_VALUE_NUMBER:
+        push_number(L, value);
+        return;
+    case TP_VALUE_STRING:
+        lua_pushstring(L, tp_value_string(value));
+        return;
     case TP_VALUE_ARRAY: {
         size_t n = tp_value_length(value);
         lua_createtable(L, n > INT32_MAX ? 0 : (int)n, 0);
@@ -56,11 +66,15 @@ static void push_value(lua_State *L, const tp_value *value, int depth) {
         }
         return;
     }
-    default: lua_pushnil(L); return;
+    default:
+        lua_pushnil(L);
+        return;
     }
 }
 
-void tl_push_value(lua_State *L, const tp_value *value) { push_value(L, value, 0); }
+void tl_push_value(lua_State *L, const tp_value *value) {
+    push_value(L, value, 0);
+}
 
 /* ---- encoding ---------------------------------------------------------------------------- */
 
@@ -82,7 +96,8 @@ static int sbuf_gc(lua_State *L) {
 static void sbuf_add(sbuf *b, const char *s, size_t len) {
     if (b->len + len > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + len) cap *= 2;
+        while (cap < b->len + len)
+            cap *= 2;
         char *data = realloc(b->data, cap);
         if (!data) luaL_error(b->L, "not enough memory to encode JSON");
         b->data = data;
@@ -92,19 +107,33 @@ static void sbuf_add(sbuf *b, const char *s, size_t len) {
     b->len += len;
 }
 
-static void sbuf_char(sbuf *b, char c) { sbuf_add(b, &c, 1); }
-static void sbuf_str(sbuf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
+static void sbuf_char(sbuf *b, char c) {
+    sbuf_add(b, &c, 1);
+}
+static void sbuf_str(sbuf *b, const char *s) {
+    sbuf_add(b, s, strlen(s));
+}
 
 static void add_string(sbuf *b, const char *s, size_t len) {
     sbuf_char(b, '"');
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '"': sbuf_str(b, "\\\""); break;
-        case '\\': sbuf_str(b, "\\\\"); break;
-        case '\n': sbuf_str(b, "\\n"); break;
-        case '\r': sbuf_str(b, "\\r"); break;
-        case '\t': sbuf_str(b, "\\t"); break;
+        case '"':
+            sbuf_str(b, "\\\"");
+            break;
+        case '\\':
+            sbuf_str(b, "\\\\");
+            break;
+        case '\n':
+            sbuf_str(b, "\\n");
+            break;
+        case '\r':
+            sbuf_str(b, "\\r");
+            break;
+        case '\t':
+            sbuf_str(b, "\\t");
+            break;
         default:
             if (c < 0x20 || c == 0x7f) {
                 char esc[8];
@@ -121,7 +150,8 @@ static void add_string(sbuf *b, const char *s, size_t len) {
 static void add_indent(sbuf *b, int pretty, int depth) {
     if (!pretty) return;
     sbuf_char(b, '\n');
-    for (int i = 0; i < depth; i++) sbuf_str(b, "  ");
+    for (int i = 0; i < depth; i++)
+        sbuf_str(b, "  ");
 }
 
 /* What a table holds: 1..n only (an array of n), string keys only (an object), or neither. */
@@ -206,8 +236,12 @@ static void encode(lua_State *L, sbuf *b, int idx, int pretty, int depth) {
     if (depth > MAX_DEPTH) luaL_error(L, "cannot encode as JSON: tables nested too deeply (a cycle?)");
     luaL_checkstack(L, 6, "JSON nested too deeply");
     switch (lua_type(L, idx)) {
-    case LUA_TNIL: sbuf_str(b, "null"); return;
-    case LUA_TBOOLEAN: sbuf_str(b, lua_toboolean(L, idx) ? "true" : "false"); return;
+    case LUA_TNIL:
+        sbuf_str(b, "null");
+        return;
+    case LUA_TBOOLEAN:
+        sbuf_str(b, lua_toboolean(L, idx) ? "true" : "false");
+        return;
     case LUA_TNUMBER: {
         char num[64];
         if (lua_isinteger(L, idx)) {
@@ -254,7 +288,8 @@ static void encode(lua_State *L, sbuf *b, int idx, int pretty, int depth) {
         }
         return;
     }
-    default: break;
+    default:
+        break;
     }
     luaL_error(L, "cannot encode a %s as JSON", luaL_typename(L, idx));
 }

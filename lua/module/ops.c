@@ -40,11 +40,16 @@ int tl_namespace_exists(const char *ns, size_t len) {
 
 static const char *kind_name(int32_t kind) {
     switch (kind) {
-    case TP_PARAM_PATH: return "path";
-    case TP_PARAM_QUERY: return "query";
-    case TP_PARAM_BODY: return "body";
-    case TP_PARAM_FILE: return "file";
-    default: return "unknown";
+    case TP_PARAM_PATH:
+        return "path";
+    case TP_PARAM_QUERY:
+        return "query";
+    case TP_PARAM_BODY:
+        return "body";
+    case TP_PARAM_FILE:
+        return "file";
+    default:
+        return "unknown";
     }
 }
 

@@ -38,7 +38,9 @@ static void set_one(lua_State *L, const char *op, int op_index, int param, tp_pa
         else
             status = tp_params_set_double(params, name, lua_tonumber(L, idx));
         break;
-    case LUA_TBOOLEAN: status = tp_params_set_bool(params, name, lua_toboolean(L, idx)); break;
+    case LUA_TBOOLEAN:
+        status = tp_params_set_bool(params, name, lua_toboolean(L, idx));
+        break;
     case LUA_TTABLE:
         tl_encode_json(L, idx, 0);
         status = tp_params_set_json(params, name, lua_tostring(L, -1));
@@ -51,8 +53,8 @@ static void set_one(lua_State *L, const char *op, int op_index, int param, tp_pa
         }
         /* fallthrough */
     default:
-        luaL_error(L, "%s: argument '%s' cannot be a %s (string, number, boolean, table or turso.null)",
-                   op, name, luaL_typename(L, idx));
+        luaL_error(L, "%s: argument '%s' cannot be a %s (string, number, boolean, table or turso.null)", op,
+                   name, luaL_typename(L, idx));
         return;
     }
     check_set(L, status, op, name);
@@ -62,7 +64,8 @@ void tl_fill_params(lua_State *L, int op_index, int args_idx, tp_params *params)
     const char *op = tp_op_id(op_index);
     tp_cancel *cancel = tl_current_cancel(L);
     if (cancel) check_set(L, tp_params_set_cancel(params, cancel), op, "cancel");
-    if (lua_isnoneornil(L, args_idx)) args_idx = 0;
+    if (lua_isnoneornil(L, args_idx))
+        args_idx = 0;
     else if (!lua_istable(L, args_idx))
         luaL_error(L, "%s: expected a table of named arguments, got a %s", op, luaL_typename(L, args_idx));
     if (args_idx) {

@@ -19,7 +19,8 @@ static int random_hex(char *out, size_t out_len) {
     size_t got = fread(bytes, 1, sizeof bytes, f);
     fclose(f);
     if (got != sizeof bytes || out_len < 2 * sizeof bytes + 1) return -1;
-    for (size_t i = 0; i < sizeof bytes; i++) snprintf(out + 2 * i, 3, "%02x", bytes[i]);
+    for (size_t i = 0; i < sizeof bytes; i++)
+        snprintf(out + 2 * i, 3, "%02x", bytes[i]);
     return 0;
 }
 
@@ -36,7 +37,8 @@ int tursh_local_start(const char *data_path, char *err, size_t err_len) {
     static int registered;
     if (!registered) registered = atexit(tursh_local_stop) == 0;
     if (setenv("TURSO_API_TOKEN", tl_server_token(g_server), 1) != 0 ||
-        setenv("TURSO_API_BASEURL", tl_server_url(g_server), 1) != 0 || setenv("TURSO_ORG", "local", 1) != 0) {
+        setenv("TURSO_API_BASEURL", tl_server_url(g_server), 1) != 0 ||
+        setenv("TURSO_ORG", "local", 1) != 0) {
         snprintf(err, err_len, "cannot set the environment");
         tursh_local_stop();
         return -1;
@@ -44,7 +46,9 @@ int tursh_local_start(const char *data_path, char *err, size_t err_len) {
     return 0;
 }
 
-const char *tursh_local_url(void) { return g_server ? tl_server_url(g_server) : NULL; }
+const char *tursh_local_url(void) {
+    return g_server ? tl_server_url(g_server) : NULL;
+}
 
 void tursh_local_stop(void) {
     tl_server_stop(g_server);
@@ -59,7 +63,9 @@ int tursh_local_start(const char *data_path, char *err, size_t err_len) {
     return -1;
 }
 
-const char *tursh_local_url(void) { return NULL; }
+const char *tursh_local_url(void) {
+    return NULL;
+}
 
 void tursh_local_stop(void) {}
 

@@ -7,8 +7,8 @@
 
 #include <lualib.h>
 
-#include "turso_lua.h"
 #include "tursh.h"
+#include "turso_lua.h"
 
 static const char *const kCommands[] = {"db", "group", "org", "auth", "locations", NULL};
 
@@ -21,33 +21,32 @@ typedef struct args {
     int json;        /* --json */
     int local;       /* --local or --local-data */
     const char *local_data;
-    int exit_code;   /* what main returns */
+    int exit_code; /* what main returns */
 } args;
 
 static void print_usage(FILE *out) {
-    fprintf(out,
-            "usage: " TURSH_PROGNAME " [options] [script [args]]\n"
-            "       " TURSH_PROGNAME " [options] COMMAND ...\n"
-            "Options:\n"
-            "  -e CODE            run CODE\n"
-            "  -i                 enter the REPL after running the script or -e\n"
-            "  --local            start an embedded turso-local (in memory) and talk to it\n"
-            "  --local-data PATH  the same, keeping its state in the SQLite file PATH\n"
-            "  --json             print results as JSON\n"
-            "  -v, --version      print the versions and exit\n"
-            "  -h, --help         print this help and exit\n"
-            "  --                 stop handling options\n"
-            "  -                  run standard input\n"
-            "Commands (each takes --json; names as the official turso CLI):\n"
-            "  db list | create NAME [--group G] [--location L] | show NAME | destroy NAME --yes\n"
-            "  db tokens create NAME [--expiration E] [--read-only] | tokens invalidate NAME\n"
-            "  group list | create NAME --location L | destroy NAME --yes | tokens create NAME\n"
-            "  org list | members list\n"
-            "  auth api-tokens list | mint NAME | revoke NAME\n"
-            "  locations\n"
-            "A file named like a command runs as a script when given with a path: ./db\n"
-            "The token and server come from TURSO_API_TOKEN, TURSO_API_BASEURL and TURSO_ORG,\n"
-            "or the official CLI's settings (see turso.client in the README).\n");
+    fprintf(out, "usage: " TURSH_PROGNAME " [options] [script [args]]\n"
+                 "       " TURSH_PROGNAME " [options] COMMAND ...\n"
+                 "Options:\n"
+                 "  -e CODE            run CODE\n"
+                 "  -i                 enter the REPL after running the script or -e\n"
+                 "  --local            start an embedded turso-local (in memory) and talk to it\n"
+                 "  --local-data PATH  the same, keeping its state in the SQLite file PATH\n"
+                 "  --json             print results as JSON\n"
+                 "  -v, --version      print the versions and exit\n"
+                 "  -h, --help         print this help and exit\n"
+                 "  --                 stop handling options\n"
+                 "  -                  run standard input\n"
+                 "Commands (each takes --json; names as the official turso CLI):\n"
+                 "  db list | create NAME [--group G] [--location L] | show NAME | destroy NAME --yes\n"
+                 "  db tokens create NAME [--expiration E] [--read-only] | tokens invalidate NAME\n"
+                 "  group list | create NAME --location L | destroy NAME --yes | tokens create NAME\n"
+                 "  org list | members list\n"
+                 "  auth api-tokens list | mint NAME | revoke NAME\n"
+                 "  locations\n"
+                 "A file named like a command runs as a script when given with a path: ./db\n"
+                 "The token and server come from TURSO_API_TOKEN, TURSO_API_BASEURL and TURSO_ORG,\n"
+                 "or the official CLI's settings (see turso.client in the README).\n");
 }
 
 static int is_command(const char *word) {
@@ -136,7 +135,8 @@ static int run_script(lua_State *L, const args *a) {
     int status = luaL_loadfile(L, name);
     int nargs = a->argc - a->script - 1;
     luaL_checkstack(L, nargs + 3, "too many arguments to script");
-    for (int i = a->script + 1; i < a->argc; i++) lua_pushstring(L, a->argv[i]);
+    for (int i = a->script + 1; i < a->argc; i++)
+        lua_pushstring(L, a->argv[i]);
     return run_chunk(L, status, nargs) == LUA_OK ? 0 : 1;
 }
 

@@ -37,8 +37,8 @@ static int sys_local_url(lua_State *L) {
 
 int tursh_open_sys(lua_State *L) {
     static const luaL_Reg functions[] = {
-        {"isatty", sys_isatty}, {"now", sys_now}, {"columns", sys_columns}, {"local_url", sys_local_url},
-        {NULL, NULL},
+        {"isatty", sys_isatty},       {"now", sys_now}, {"columns", sys_columns},
+        {"local_url", sys_local_url}, {NULL, NULL},
     };
     luaL_newlib(L, functions);
     return 1;

@@ -12,12 +12,12 @@
 
 /* run.c: calling chunks the way lua.c does (traceback, Ctrl-C interrupts) */
 int tursh_docall(lua_State *L, int narg, int nres);
-int tursh_report(lua_State *L, int status); /* prints an error to stderr; returns status */
+int tursh_report(lua_State *L, int status);       /* prints an error to stderr; returns status */
 void tursh_print_results(lua_State *L, int json); /* prints every value on the stack */
 
 /* interrupt.c: SIGINT cancels the request in flight and interrupts Lua code */
 void tursh_interrupt_init(lua_State *L, tp_cancel *cancel);
-void tursh_interrupt_arm(void);      /* while running Lua code */
+void tursh_interrupt_arm(void);       /* while running Lua code */
 void tursh_interrupt_at_prompt(void); /* while reading a line: Ctrl-C only flags */
 int tursh_interrupt_take(void);       /* 1 once after a Ctrl-C, then 0 */
 
