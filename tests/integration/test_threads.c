@@ -1,4 +1,5 @@
-/* One client used from 8 threads at once: every call gets its own answer. */
+/* One client used from 8 threads at once, and batches alongside single calls: every call gets
+ * its own answer. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -60,9 +61,56 @@ static void test_eight_threads_one_client(void **state) {
     fx_stop(s);
 }
 
+static void *run_batch(void *arg) {
+    worker *w = arg;
+    tp_batch *b = NULL;
+    if (tp_batch_new(w->client, &b) != TP_OK) {
+        w->failures++;
+        return NULL;
+    }
+    for (int i = 0; i < CALLS; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/v1/batch/%d/%d", w->id, i);
+        if (tp_batch_add_request(b, "GET", path, NULL, 0, NULL) != TP_OK) w->failures++;
+    }
+    tp_batch_set_concurrency(b, 4);
+    if (tp_batch_run(b) != TP_OK) w->failures++;
+    for (int i = 0; i < CALLS; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/v1/batch/%d/%d", w->id, i);
+        const char *target = tp_value_string(tp_value_get(tp_result_value(tp_batch_result(b, i)), "target"));
+        if (!target || strcmp(target, path) != 0) w->failures++;
+    }
+    tp_batch_free(b);
+    return NULL;
+}
+
+static void test_batches_on_several_threads(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    fx_set_echo(s, 1);
+    tp_client *c = tu_fixture_client(s);
+    pthread_t threads[4];
+    worker workers[4];
+    for (int i = 0; i < 4; i++) {
+        workers[i].client = c;
+        workers[i].id = i;
+        workers[i].failures = 0;
+        assert_int_equal(pthread_create(&threads[i], NULL, i % 2 ? run : run_batch, &workers[i]), 0);
+    }
+    for (int i = 0; i < 4; i++)
+        pthread_join(threads[i], NULL);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(workers[i].failures, 0);
+    assert_int_equal(fx_request_count(s), 4 * CALLS);
+    tp_client_free(c);
+    fx_stop(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_eight_threads_one_client),
+        cmocka_unit_test(test_batches_on_several_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
