@@ -260,6 +260,7 @@ class Batch::Runner {
 
 tp_status Batch::run() {
     ran_ = true;
+    cancelled_.store(false); // a cancel only stops a running batch (the header: harmless before)
     try {
         Runner runner(*this);
         return runner.run();

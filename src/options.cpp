@@ -56,6 +56,15 @@ bool check_http_url(std::string_view url, std::string &error) {
             error = "the URL must not contain spaces or control characters";
             return false;
         }
+    // "http://" or "https://" (any case) and then an authority, not "https:/h" nor "https:///h".
+    std::string lower(url.substr(0, 8));
+    for (char &c : lower)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    size_t after = lower.rfind("http://", 0) == 0 ? 7 : lower.rfind("https://", 0) == 0 ? 8 : 0;
+    if (after == 0 || url.size() <= after || url[after] == '/') {
+        error = "the URL must start with http:// or https:// and a host";
+        return false;
+    }
     UrlHandle h;
     if (!h.u) throw std::bad_alloc();
     std::string text(url);

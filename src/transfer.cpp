@@ -171,6 +171,17 @@ int Transfer::on_progress(void *self, curl_off_t, curl_off_t, curl_off_t, curl_o
     return static_cast<Transfer *>(self)->cancelled() ? 1 : 0;
 }
 
+// libcurl silently re-sends a request whose reused connection died before any answer; for a
+// POST or PATCH the server may have acted on the first one, so a second send is refused.
+int Transfer::on_prereq(void *self, char *, char *, int, int) {
+    auto *t = static_cast<Transfer *>(self);
+    if (++t->sends_ > 1 && !is_idempotent(t->request_.method)) {
+        t->refused_resend_ = true;
+        return CURL_PREREQFUNC_ABORT;
+    }
+    return CURL_PREREQFUNC_OK;
+}
+
 void Transfer::prepare(CURL *easy) {
     curl_easy_reset(easy);
     curl_mime_free(mime_);
@@ -178,6 +189,8 @@ void Transfer::prepare(CURL *easy) {
     body.clear();
     headers.clear();
     too_large_ = false;
+    sends_ = 0;
+    refused_resend_ = false;
     error_buffer_[0] = '\0';
     started_ = std::chrono::steady_clock::now();
 
@@ -205,6 +218,8 @@ void Transfer::prepare(CURL *easy) {
     set(easy, CURLOPT_XFERINFOFUNCTION, &Transfer::on_progress);
     set(easy, CURLOPT_XFERINFODATA, this);
     set(easy, CURLOPT_NOPROGRESS, 0L);
+    set(easy, CURLOPT_PREREQFUNCTION, &Transfer::on_prereq);
+    set(easy, CURLOPT_PREREQDATA, this);
 
     const std::string &method = request_.method;
     if (request_.multipart) {
@@ -243,6 +258,11 @@ AttemptOutcome Transfer::finish(CURL *easy, CURLcode code) {
         o.transport_status = TP_E_RESPONSE_TOO_LARGE;
         o.message = "the response is larger than the limit of " +
                     std::to_string(options_.max_response_bytes) + " bytes";
+    } else if (refused_resend_) {
+        o.code = CURLE_GOT_NOTHING; // what the first send got; not retried for this method
+        o.transport_status = TP_E_NETWORK;
+        o.message = "the connection closed after the request was sent; not sent again, since the server may "
+                    "have acted on it";
     } else if (code == CURLE_ABORTED_BY_CALLBACK || cancelled()) {
         o.transport_status = TP_E_CANCELLED;
         o.message = "cancelled";

@@ -62,6 +62,7 @@ class Transfer {
     static size_t on_write(char *data, size_t size, size_t count, void *self);
     static size_t on_header(char *data, size_t size, size_t count, void *self);
     static int on_progress(void *self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+    static int on_prereq(void *self, char *, char *, int, int);
 
     const Options &options_;
     const HttpRequest &request_;
@@ -69,6 +70,8 @@ class Transfer {
     const HeaderLists &header_lists_;
     curl_mime *mime_ = nullptr;
     bool too_large_ = false;
+    int sends_ = 0;               // how often libcurl was about to send the request this attempt
+    bool refused_resend_ = false; // a non-idempotent request libcurl wanted to send again
     std::chrono::steady_clock::time_point started_;
     char error_buffer_[CURL_ERROR_SIZE];
 };
