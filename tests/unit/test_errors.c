@@ -200,6 +200,42 @@ static void test_organizations_list_both_shapes(void **state) {
     tp_result_free(r);
 }
 
+static void test_hostile_bodies(void **state) {
+    env *e = *state;
+    /* Nesting far past any sane depth: refused as a bad response, never a stack overflow. */
+    size_t depth = 200000;
+    char *deep = malloc(2 * depth + 1);
+    memset(deep, '[', depth);
+    memset(deep + depth, ']', depth);
+    deep[2 * depth] = '\0';
+    fx_push(e->server, 200, NULL, deep, 0);
+    tp_result *r = NULL;
+    tp_status st = tp_request(e->client, "GET", "/deep", NULL, 0, &r);
+    assert_true(st == TP_E_BAD_RESPONSE || st == TP_OK);
+    tp_result_free(r);
+    /* The same as an error body. */
+    fx_push(e->server, 500, NULL, deep, 0);
+    r = NULL;
+    assert_int_equal(tp_request(e->client, "GET", "/deep", NULL, 0, &r), TP_E_SERVER);
+    assert_non_null(tp_result_message(r));
+    tp_result_free(r);
+    free(deep);
+    /* "error" that is not a string, and a NUL inside the body. */
+    fx_push(e->server, 400, NULL, "{\"error\":{\"message\":\"nested\"},\"code\":42}", 0);
+    r = NULL;
+    assert_int_equal(tp_tokens_list(e->client, NULL, &r), TP_E_BAD_REQUEST);
+    assert_true(strlen(tp_result_message(r)) > 0);
+    tp_result_free(r);
+    fx_push_bytes(e->server, 200, NULL, "{\"exp\":1}\0{\"x\":2}", 17, 0);
+    r = NULL;
+    st = tp_tokens_validate(e->client, NULL, &r);
+    size_t len = 0;
+    tp_result_body(r, &len);
+    assert_int_equal(len, 17);
+    assert_true(st == TP_E_BAD_RESPONSE || st == TP_OK);
+    tp_result_free(r);
+}
+
 static void test_connection_refused_is_network(void **state) {
     (void)state;
     fx_server *gone = fx_start();
@@ -251,6 +287,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_empty_success_ok, setup, teardown),
         cmocka_unit_test_setup_teardown(test_success_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_organizations_list_both_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_bodies, setup, teardown),
         cmocka_unit_test(test_connection_refused_is_network),
         cmocka_unit_test(test_null_result_accessors),
     };
