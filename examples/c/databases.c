@@ -44,7 +44,8 @@ int main(int argc, char **argv) {
         rc = fail("databases.create", result);
         goto done;
     }
-    printf("created: %s (hostname %s)\n", tp_value_string(tp_value_path(tp_result_value(result), "database.Name")),
+    printf("created: %s (hostname %s)\n",
+           tp_value_string(tp_value_path(tp_result_value(result), "database.Name")),
            tp_value_string(tp_value_path(tp_result_value(result), "database.Hostname")));
     tp_result_free(result);
     result = NULL;

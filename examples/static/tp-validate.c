@@ -19,7 +19,8 @@ int main(void) {
         fprintf(stderr, "tp-validate: could not create the client\n");
         goto done;
     }
-    printf("tp-validate with libturso_platform %s (static), API %s\n", tp_version(), tp_client_base_url(client));
+    printf("tp-validate with libturso_platform %s (static), API %s\n", tp_version(),
+           tp_client_base_url(client));
 
     status = tp_tokens_validate(client, NULL, &result);
     if (status == TP_OK) {
@@ -30,8 +31,8 @@ int main(void) {
             printf("token valid, expires at %lld (unix time)\n", (long long)exp);
         rc = 0;
     } else {
-        printf("token refused: %s (HTTP %d): %s\n", tp_status_name(status), (int)tp_result_http_status(result),
-               tp_result_message(result));
+        printf("token refused: %s (HTTP %d): %s\n", tp_status_name(status),
+               (int)tp_result_http_status(result), tp_result_message(result));
         rc = status == TP_E_UNAUTHORIZED ? 1 : 2;
     }
 
