@@ -87,11 +87,10 @@ TP_API tp_status tp_params_set_null(tp_params *params, const char *name) {
 TP_API tp_status tp_params_set_json(tp_params *params, const char *name, const char *json) {
     if (!json || !is_valid_utf8(json)) return TP_E_INVALID_ARGUMENT;
     return guard([&] {
-        JsonPtr parsed = parse_json(json);
-        if (!parsed) return TP_E_INVALID_ARGUMENT;
+        if (!parse_json(json)) return TP_E_INVALID_ARGUMENT;
         ParamValue v;
         v.kind = ValueKind::Json;
-        v.text = json_to_string(parsed.get(), false); // canonical, one line
+        v.text = json; // as given: reprinting would round integers past 2^53 through a double
         return set(params, name, std::move(v));
     });
 }

@@ -88,10 +88,14 @@ void Batch::fail_unfinished(tp_status status) noexcept {
         }
 }
 
-void Batch::cancel() {
+void Batch::cancel() noexcept {
     cancelled_.store(true);
-    std::lock_guard<std::mutex> guard(multi_mutex_);
-    if (multi_) curl_multi_wakeup(multi_);
+    try {
+        std::lock_guard<std::mutex> guard(multi_mutex_);
+        if (multi_) curl_multi_wakeup(multi_);
+    } catch (...) {
+        // No lock, no wakeup: the run loop still sees the flag at its next poll timeout.
+    }
 }
 
 // One run of the batch: owns the multi handle and the queues.

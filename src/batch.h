@@ -36,7 +36,7 @@ class Batch {
     // TP_OK once every call ran, TP_E_CANCELLED when cancelled. Throws std::bad_alloc.
     tp_status run();
     // Safe from any thread, before, during or after run (a cancel before run is kept).
-    void cancel();
+    void cancel() noexcept;
 
     size_t size() const { return items_.size(); }
     // After run: moves every result out, in the order added. Throws std::bad_alloc.
