@@ -179,6 +179,32 @@ static void test_user_agent_and_trailing_slash(void **state) {
     fx_stop(s);
 }
 
+static void test_client_keeps_its_own_copy(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    tp_options *o = tu_options(fx_url(s));
+    assert_int_equal(tp_options_set_org(o, "first"), TP_OK);
+    tp_client *c = NULL;
+    assert_int_equal(tp_client_new(o, &c), TP_OK);
+    /* Later changes to the options do not reach the client made from them. */
+    assert_int_equal(tp_options_set_org(o, "second"), TP_OK);
+    assert_int_equal(tp_options_set_token(o, "other-token"), TP_OK);
+    assert_int_equal(tp_options_set_base_url(o, "http://127.0.0.1:1"), TP_OK);
+    assert_string_equal(tp_client_org(c), "first");
+    assert_string_equal(tp_client_base_url(c), fx_url(s));
+    tp_result *r = NULL;
+    assert_int_equal(tp_groups_list(c, NULL, NULL, &r), TP_OK);
+    tp_result_free(r);
+    const fx_request *q = fx_request_at(s, 0);
+    assert_string_equal(q->target, "/v1/organizations/first/groups");
+    char *auth = fx_header(q, "Authorization");
+    assert_string_equal(auth, "Bearer " TU_TOKEN);
+    free(auth);
+    tp_options_free(o);
+    tp_client_free(c);
+    fx_stop(s);
+}
+
 static void test_no_token_no_authorization(void **state) {
     (void)state;
     fx_server *s = fx_start();
@@ -319,6 +345,7 @@ int main(void) {
         cmocka_unit_test(test_numbers_validated),
         cmocka_unit_test(test_wire_defaults),
         cmocka_unit_test(test_user_agent_and_trailing_slash),
+        cmocka_unit_test(test_client_keeps_its_own_copy),
         cmocka_unit_test(test_no_token_no_authorization),
         cmocka_unit_test(test_absolute_paths_refused),
         cmocka_unit_test(test_log_never_has_token),
