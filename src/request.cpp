@@ -32,6 +32,11 @@ std::string prefix(const Operation &op) {
     return std::string(op.id) + ": ";
 }
 
+// "databases.get: parameter 'db'", built only when there is an error to report.
+std::string where(const Operation &op, std::string_view name) {
+    return prefix(op) + "parameter '" + std::string(name) + "'";
+}
+
 cJSON *add_item(cJSON *object, const char *wire, cJSON *item) {
     if (!item) throw std::bad_alloc();
     if (!cJSON_AddItemToObject(object, wire, item)) {
@@ -42,11 +47,11 @@ cJSON *add_item(cJSON *object, const char *wire, cJSON *item) {
 }
 
 // A body field as cJSON; nullptr (with error set) for a value a JSON body cannot carry.
-bool add_body_field(cJSON *object, const char *wire, const Lookup &l, std::string &error,
-                    const std::string &where) {
+bool add_body_field(cJSON *object, const char *wire, const Lookup &l, std::string &error, const Operation &op,
+                    std::string_view name) {
     if (l.positional) {
         if (l.positional->is_bytes) {
-            error = where + " must not be bytes";
+            error = where(op, name) + " must not be bytes";
             return false;
         }
         add_item(object, wire, cJSON_CreateString(std::string(l.positional->value).c_str()));
@@ -74,16 +79,17 @@ bool add_body_field(cJSON *object, const char *wire, const Lookup &l, std::strin
         add_item(object, wire, cJSON_CreateRaw(v.text.c_str()));
         return true;
     case ValueKind::Bytes:
-        error = where + " must not be bytes";
+        error = where(op, name) + " must not be bytes";
         return false;
     }
     return false;
 }
 
-bool query_value(const Lookup &l, std::string &text, std::string &error, const std::string &where) {
+bool query_value(const Lookup &l, std::string &text, std::string &error, const Operation &op,
+                 std::string_view name) {
     if (l.positional) {
         if (l.positional->is_bytes) {
-            error = where + " must be a string, an integer or a boolean";
+            error = where(op, name) + " must be a string, an integer or a boolean";
             return false;
         }
         text.assign(l.positional->value);
@@ -101,7 +107,7 @@ bool query_value(const Lookup &l, std::string &text, std::string &error, const s
         text = v.boolean ? "true" : "false";
         return true;
     default:
-        error = where + " must be a string, an integer or a boolean";
+        error = where(op, name) + " must be a string, an integer or a boolean";
         return false;
     }
 }
@@ -150,31 +156,30 @@ bool build_operation_request(const Options &options, const Operation &op, const 
                 return false;
             }
             out.url.append(tmpl.substr(i, open - i));
-            std::string name(tmpl.substr(open + 1, close - open - 1));
-            std::string where = prefix(op) + "parameter '" + name + "'";
+            std::string_view name = tmpl.substr(open + 1, close - open - 1);
             Lookup l = lookup(args, arg_count, params, name);
             std::string_view value;
             if (l.positional) {
                 if (l.positional->is_bytes) {
-                    error = where + " must be a string";
+                    error = where(op, name) + " must be a string";
                     return false;
                 }
                 value = l.positional->value;
             } else if (l.value) {
                 if (l.value->kind != ValueKind::String) {
-                    error = where + " must be a string, not " + value_kind_name(l.value->kind);
+                    error = where(op, name) + " must be a string, not " + value_kind_name(l.value->kind);
                     return false;
                 }
                 value = l.value->text;
             } else if (name == "org" && !options.org.empty()) {
                 value = options.org;
             } else {
-                error = prefix(op) + "missing parameter '" + name + "'" +
+                error = prefix(op) + "missing parameter '" + std::string(name) + "'" +
                         (name == "org" ? " (and the client has no default organization)" : "");
                 return false;
             }
             if (value.empty()) {
-                error = where + " must not be empty";
+                error = where(op, name) + " must not be empty";
                 return false;
             }
             out.url += percent_encode_segment(value);
@@ -191,7 +196,7 @@ bool build_operation_request(const Options &options, const Operation &op, const 
         if (spec.kind == TP_PARAM_PATH) continue;
         if (spec.kind == TP_PARAM_BODY) any_body_param = true;
         Lookup l = lookup(args, arg_count, params, spec.name);
-        std::string where = prefix(op) + "parameter '" + spec.name + "'";
+        std::string_view name = spec.name;
         if (!l.found()) {
             if (spec.required) {
                 error = prefix(op) + "missing parameter '" + spec.name + "'";
@@ -201,7 +206,7 @@ bool build_operation_request(const Options &options, const Operation &op, const 
         }
         if (spec.kind == TP_PARAM_QUERY) {
             std::string text;
-            if (!query_value(l, text, error, where)) return false;
+            if (!query_value(l, text, error, op, name)) return false;
             out.url += separator;
             separator = '&';
             out.url += percent_encode_query(spec.wire);
@@ -212,14 +217,14 @@ bool build_operation_request(const Options &options, const Operation &op, const 
                 body.reset(cJSON_CreateObject());
                 if (!body) throw std::bad_alloc();
             }
-            if (!add_body_field(body.get(), spec.wire, l, error, where)) return false;
+            if (!add_body_field(body.get(), spec.wire, l, error, op, name)) return false;
         } else if (spec.kind == TP_PARAM_FILE) {
             if (l.positional) {
                 out.file.assign(l.positional->value);
             } else if (l.value->kind == ValueKind::Bytes || l.value->kind == ValueKind::String) {
                 out.file = l.value->text;
             } else {
-                error = where + " must be bytes";
+                error = where(op, name) + " must be bytes";
                 return false;
             }
             out.multipart = true;
