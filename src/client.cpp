@@ -76,10 +76,8 @@ Result Client::request(std::string_view method, std::string_view path, std::stri
 }
 
 Result Client::execute(const HttpRequest &request) {
-    if (request.cancel && request.cancel->is_triggered()) {
-        Result r = Result::failure(TP_E_CANCELLED, request.op, "cancelled");
-        return r;
-    }
+    if (request.cancel && request.cancel->is_triggered())
+        return Result::failure(TP_E_CANCELLED, request.op, "cancelled");
     HandleLease handle(pool_);
     Transfer transfer(options_, header_lists_, request, nullptr);
     for (int attempt = 1;; ++attempt) {
