@@ -54,7 +54,7 @@ static void fail(worker *w, const char *fmt, const char *a, const char *b) {
 
 static int rnd(unsigned *seed, int n) { return (int)(rand_r(seed) % (unsigned)n); }
 
-static int done(worker *w, int i) {
+static int done(int i) {
     if (stop_flag) return 1;
     if (iterations) return i >= iterations;
     return time(NULL) >= deadline;
@@ -76,7 +76,7 @@ static void *run_worker(void *arg) {
     worker *w = arg;
     unsigned seed = (unsigned)w->id * 7919u + 1;
     char name[64];
-    for (int i = 0; !done(w, i); i++) {
+    for (int i = 0; !done(i); i++) {
         int op = rnd(&seed, 10);
         tp_result *r = NULL;
         tp_status st;
