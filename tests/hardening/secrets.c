@@ -217,6 +217,10 @@ int main(int argc, char **argv) {
     if (minted_p) snprintf(minted, sizeof minted, "%s", minted_p);
     CHECK(minted[0] && strlen(minted) >= 16, "tokens.create gave no token: %s", tp_result_message(r));
     tp_result_free(r);
+    char wal[320];
+    snprintf(wal, sizeof wal, "%s-wal", data);
+    if (stat(wal, &sb) == 0)
+        CHECK((sb.st_mode & 0777) == 0600, "WAL file mode %03o, want 600", (unsigned)(sb.st_mode & 0777));
     tp_batch *b = NULL;
     tp_batch_new(c, &b);
     tp_batch_add(b, "tokens.validate", NULL, NULL);
