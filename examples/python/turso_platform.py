@@ -224,8 +224,11 @@ class Client:
         self.close()
 
     def __del__(self) -> None:
-        if getattr(self, "_raw", None):
-            self.close()
+        if getattr(self, "_raw", None) and getattr(self, "_cond", None) is not None:
+            try:
+                self.close()
+            except Exception:  # interpreter shutdown: the library may be gone already
+                pass
 
     def close(self) -> None:
         """Frees the client once running calls have returned; later calls raise Error."""

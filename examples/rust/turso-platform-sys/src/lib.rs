@@ -24,8 +24,10 @@ macro_rules! opaque {
 opaque!(tp_options, tp_client, tp_params, tp_result, tp_value, tp_batch, tp_cancel);
 
 /// `void (*)(void *userdata, int32_t level, const char *message)`
-pub type tp_log_fn = Option<unsafe extern "C" fn(userdata: *mut c_void, level: i32, message: *const c_char)>;
+pub type tp_log_fn =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, level: i32, message: *const c_char)>;
 /// `void (*)(void *userdata, int32_t done, int32_t total)`
-pub type tp_progress_fn = Option<unsafe extern "C" fn(userdata: *mut c_void, done: i32, total: i32)>;
+pub type tp_progress_fn =
+    Option<unsafe extern "C" fn(userdata: *mut c_void, done: i32, total: i32)>;
 
 include!("decls.rs");

@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 type Signature = (String, Vec<String>); // return type, parameter types (as Rust spells them)
 
 fn header_text() -> (String, String) {
-    let path = std::env::var("TP_HEADER").unwrap_or_else(|_| {
-        format!("{}/turso_platform.h", env!("TP_INSTALLED_INCLUDEDIR"))
-    });
+    let path = std::env::var("TP_HEADER")
+        .unwrap_or_else(|_| format!("{}/turso_platform.h", env!("TP_INSTALLED_INCLUDEDIR")));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
     (path, text)
 }
@@ -30,7 +29,10 @@ fn strip_comments(text: &str) -> String {
 /// A C type of this header as the Rust declaration must spell it.
 fn rust_type(c: &str) -> String {
     let stars = c.matches('*').count();
-    let words: Vec<&str> = c.split(|ch: char| ch == '*' || ch.is_whitespace()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = c
+        .split(|ch: char| ch == '*' || ch.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect();
     let is_const = words.first() == Some(&"const");
     let base: Vec<&str> = words.into_iter().filter(|w| *w != "const").collect();
     assert_eq!(base.len(), 1, "unexpected C type {c:?}");
@@ -49,7 +51,11 @@ fn rust_type(c: &str) -> String {
     if stars == 0 {
         return scalar(base[0]);
     }
-    let inner = if base[0] == "void" { "c_void".to_string() } else { scalar(base[0]) };
+    let inner = if base[0] == "void" {
+        "c_void".to_string()
+    } else {
+        scalar(base[0])
+    };
     let mut out = format!("{}{}", if is_const { "*const " } else { "*mut " }, inner);
     for _ in 1..stars {
         out = format!("*mut {out}");
@@ -90,26 +96,37 @@ fn header_functions(text: &str) -> BTreeMap<String, Signature> {
         let decl = decl.split_whitespace().collect::<Vec<_>>().join(" ");
         let open = decl.find('(').unwrap();
         let head = decl[..open].trim_end();
-        let name_start = head.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(0, |i| i + 1);
+        let name_start = head
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1);
         let (ret, name) = (&head[..name_start], &head[name_start..]);
         let params = &decl[open + 1..decl.rfind(')').unwrap()];
         let mut types = Vec::new();
         if params.trim() != "void" {
             for p in params.split(',') {
                 let p = p.trim();
-                let n = p.rfind(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap();
+                let n = p
+                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap();
                 types.push(rust_type(&p[..=n]));
             }
         }
         let ret = rust_type(ret);
-        assert!(out.insert(name.to_string(), (ret, types)).is_none(), "{name} twice in the header");
+        assert!(
+            out.insert(name.to_string(), (ret, types)).is_none(),
+            "{name} twice in the header"
+        );
     }
     out
 }
 
 fn rust_functions(src: &str) -> BTreeMap<String, Signature> {
     let mut out = BTreeMap::new();
-    for line in src.lines().map(str::trim).filter(|l| l.starts_with("pub fn ")) {
+    for line in src
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("pub fn "))
+    {
         let line = line.strip_prefix("pub fn ").unwrap().trim_end_matches(';');
         let open = line.find('(').unwrap();
         let close = line.rfind(')').unwrap();
@@ -118,7 +135,10 @@ fn rust_functions(src: &str) -> BTreeMap<String, Signature> {
             .into_iter()
             .map(|p| p.split_once(':').expect("name: type").1.trim().to_string())
             .collect();
-        let ret = line[close + 1..].trim().strip_prefix("->").map_or("()".to_string(), |r| r.trim().to_string());
+        let ret = line[close + 1..]
+            .trim()
+            .strip_prefix("->")
+            .map_or("()".to_string(), |r| r.trim().to_string());
         out.insert(name.to_string(), (ret, types));
     }
     out
@@ -133,7 +153,9 @@ fn functions_match_the_header() {
     let mut problems = Vec::new();
     for (name, sig) in &c {
         match rust.get(name) {
-            None => problems.push(format!("{name}: in the header, not declared (run gen_decls.py)")),
+            None => problems.push(format!(
+                "{name}: in the header, not declared (run gen_decls.py)"
+            )),
             Some(r) if r != sig => problems.push(format!("{name}: header {sig:?}, Rust {r:?}")),
             _ => {}
         }
@@ -141,7 +163,11 @@ fn functions_match_the_header() {
     for name in rust.keys().filter(|n| !c.contains_key(*n)) {
         problems.push(format!("{name}: declared, not in the header"));
     }
-    assert!(problems.is_empty(), "declarations differ from {path}:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "declarations differ from {path}:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -153,7 +179,9 @@ fn constants_match_the_header() {
         if words.next() != Some("#define") {
             continue;
         }
-        let (Some(name), Some(value)) = (words.next(), words.next()) else { continue };
+        let (Some(name), Some(value)) = (words.next(), words.next()) else {
+            continue;
+        };
         if let Ok(v) = value.trim_matches(|c| c == '(' || c == ')').parse::<i64>() {
             if name.starts_with("TP_") {
                 header.insert(name.to_string(), v);
@@ -161,16 +189,29 @@ fn constants_match_the_header() {
         }
     }
     let mut rust = BTreeMap::new();
-    for line in include_str!("../src/decls.rs").lines().filter(|l| l.starts_with("pub const ")) {
+    for line in include_str!("../src/decls.rs")
+        .lines()
+        .filter(|l| l.starts_with("pub const "))
+    {
         let (name, rest) = line["pub const ".len()..].split_once(':').unwrap();
         let value = rest.split_once('=').unwrap().1.trim().trim_end_matches(';');
         rust.insert(name.to_string(), value.parse::<i64>().unwrap());
     }
-    assert!(header.len() >= 30, "only {} constants in {path}", header.len());
+    assert!(
+        header.len() >= 30,
+        "only {} constants in {path}",
+        header.len()
+    );
     assert_eq!(header, rust, "constants differ from {path}");
     // The compiled constants are those values.
-    assert_eq!(turso_platform_sys::TP_E_NOT_FOUND, header["TP_E_NOT_FOUND"] as i32);
-    assert_eq!(turso_platform_sys::TP_VALUE_NONE, header["TP_VALUE_NONE"] as i32);
+    assert_eq!(
+        turso_platform_sys::TP_E_NOT_FOUND,
+        header["TP_E_NOT_FOUND"] as i32
+    );
+    assert_eq!(
+        turso_platform_sys::TP_VALUE_NONE,
+        header["TP_VALUE_NONE"] as i32
+    );
 }
 
 #[test]
@@ -183,17 +224,27 @@ fn callback_types_match_the_header() {
         "typedef int32_t tp_status;",
         "typedef int32_t tp_value_type;",
     ] {
-        assert!(flat.contains(expected), "{path} no longer has `{expected}`: update src/lib.rs");
+        assert!(
+            flat.contains(expected),
+            "{path} no longer has `{expected}`: update src/lib.rs"
+        );
     }
 }
 
 #[test]
 fn the_library_links_and_answers() {
     use std::ffi::CStr;
-    let v = unsafe { CStr::from_ptr(turso_platform_sys::tp_version()) }.to_str().unwrap().to_string();
+    let v = unsafe { CStr::from_ptr(turso_platform_sys::tp_version()) }
+        .to_str()
+        .unwrap()
+        .to_string();
     let n = unsafe { turso_platform_sys::tp_version_number() };
     let parts: Vec<i32> = v.split('.').map(|p| p.parse().unwrap()).collect();
     assert_eq!(n, parts[0] * 10000 + parts[1] * 100 + parts[2]);
-    let name = unsafe { CStr::from_ptr(turso_platform_sys::tp_status_name(turso_platform_sys::TP_E_CONFLICT)) };
+    let name = unsafe {
+        CStr::from_ptr(turso_platform_sys::tp_status_name(
+            turso_platform_sys::TP_E_CONFLICT,
+        ))
+    };
     assert_eq!(name.to_str().unwrap(), "TP_E_CONFLICT");
 }

@@ -4,10 +4,16 @@
 use turso_platform::{Client, Status};
 
 fn main() -> Result<(), turso_platform::Error> {
-    let name = std::env::args().nth(1).unwrap_or_else(|| "example-rust".to_string());
+    let name = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "example-rust".to_string());
     let client = Client::from_env()?;
-    println!("libturso_platform {}, base URL {}, organization {}", turso_platform::version(),
-             client.base_url(), client.org().unwrap_or("(none)"));
+    println!(
+        "libturso_platform {}, base URL {}, organization {}",
+        turso_platform::version(),
+        client.base_url(),
+        client.org().unwrap_or("(none)")
+    );
 
     let db = client.create_database(&name, Some("default"))?;
     println!("created: {} (hostname {})", db.name, db.hostname);

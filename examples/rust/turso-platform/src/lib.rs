@@ -93,13 +93,23 @@ pub struct Error {
 
 impl Error {
     fn local(status: i32, message: impl Into<String>) -> Error {
-        Error { status: Status(status), http_status: 0, message: message.into(), op: None }
+        Error {
+            status: Status(status),
+            http_status: 0,
+            message: message.into(),
+            op: None,
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.op.as_deref().unwrap_or("turso-platform"), self.status)?;
+        write!(
+            f,
+            "{}: {}",
+            self.op.as_deref().unwrap_or("turso-platform"),
+            self.status
+        )?;
         if self.http_status != 0 {
             write!(f, " (HTTP {})", self.http_status)?;
         }
@@ -115,12 +125,20 @@ fn check(status: i32, what: &str) -> Result<()> {
     if status == sys::TP_OK {
         Ok(())
     } else {
-        Err(Error::local(status, format!("{what}: {}", Status(status).message())))
+        Err(Error::local(
+            status,
+            format!("{what}: {}", Status(status).message()),
+        ))
     }
 }
 
 fn cstring(s: &str, what: &str) -> Result<CString> {
-    CString::new(s).map_err(|_| Error::local(sys::TP_E_INVALID_ARGUMENT, format!("{what} contains a NUL byte")))
+    CString::new(s).map_err(|_| {
+        Error::local(
+            sys::TP_E_INVALID_ARGUMENT,
+            format!("{what} contains a NUL byte"),
+        )
+    })
 }
 
 /// The loaded library's version, e.g. "0.1.0".
@@ -131,7 +149,9 @@ pub fn version() -> &'static str {
 /// The operation ids the library knows ("databases.create", ...).
 pub fn operations() -> Vec<&'static str> {
     let n = unsafe { sys::tp_op_count() };
-    (0..n).map(|i| unsafe { static_str(sys::tp_op_id(i)) }).collect()
+    (0..n)
+        .map(|i| unsafe { static_str(sys::tp_op_id(i)) })
+        .collect()
 }
 
 /// A client's settings; `None` keeps the library's default.
@@ -184,12 +204,18 @@ impl RawOptions {
         }
         if let Some(t) = o.timeout {
             let ms = i32::try_from(t.as_millis()).unwrap_or(i32::MAX);
-            check(unsafe { sys::tp_options_set_timeout_ms(self.0, ms) }, "timeout")?;
+            check(
+                unsafe { sys::tp_options_set_timeout_ms(self.0, ms) },
+                "timeout",
+            )?;
         }
         if let Some((attempts, delay)) = o.retry {
             let ms = i32::try_from(delay.as_millis()).unwrap_or(i32::MAX);
             let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
-            check(unsafe { sys::tp_options_set_retry(self.0, attempts, ms) }, "retry")?;
+            check(
+                unsafe { sys::tp_options_set_retry(self.0, attempts, ms) },
+                "retry",
+            )?;
         }
         Ok(())
     }
@@ -300,7 +326,9 @@ impl Params {
                         let j = cstring(j, name)?;
                         sys::tp_params_set_json(raw, n.as_ptr(), j.as_ptr())
                     }
-                    Arg::Bytes(b) => sys::tp_params_set_bytes(raw, n.as_ptr(), b.as_ptr().cast(), b.len()),
+                    Arg::Bytes(b) => {
+                        sys::tp_params_set_bytes(raw, n.as_ptr(), b.as_ptr().cast(), b.len())
+                    }
                 }
             };
             check(st, &format!("argument {name}"))?;
@@ -337,8 +365,13 @@ impl Client {
         let options = RawOptions(raw);
         options.apply(o)?;
         let mut client = ptr::null_mut();
-        check(unsafe { sys::tp_client_new(options.0, &mut client) }, "client")?;
-        Ok(Client(NonNull::new(client).expect("tp_client_new gave NULL")))
+        check(
+            unsafe { sys::tp_client_new(options.0, &mut client) },
+            "client",
+        )?;
+        Ok(Client(
+            NonNull::new(client).expect("tp_client_new gave NULL"),
+        ))
     }
 
     /// A client from `options` alone.
@@ -377,14 +410,27 @@ impl Client {
     }
 
     /// As [`Client::call`], ended early with [`Status::CANCELLED`] when `cancel` is triggered.
-    pub fn call_cancellable(&self, op: &str, args: &[(&str, Arg)], cancel: &Cancel) -> Result<Response> {
+    pub fn call_cancellable(
+        &self,
+        op: &str,
+        args: &[(&str, Arg)],
+        cancel: &Cancel,
+    ) -> Result<Response> {
         self.call_inner(op, args, Some(cancel))
     }
 
-    fn call_inner(&self, op: &str, args: &[(&str, Arg)], cancel: Option<&Cancel>) -> Result<Response> {
+    fn call_inner(
+        &self,
+        op: &str,
+        args: &[(&str, Arg)],
+        cancel: Option<&Cancel>,
+    ) -> Result<Response> {
         let params = Params::new(args)?;
         if let Some(c) = cancel {
-            check(unsafe { sys::tp_params_set_cancel(params.0, c.0.as_ptr()) }, "cancel")?;
+            check(
+                unsafe { sys::tp_params_set_cancel(params.0, c.0.as_ptr()) },
+                "cancel",
+            )?;
         }
         let op_c = cstring(op, "operation id")?;
         let mut raw = ptr::null_mut();
@@ -399,7 +445,8 @@ impl Client {
             Err(Error {
                 status: Status(st),
                 http_status: response.http_status(),
-                message: unsafe { owned_str(sys::tp_result_message(raw.as_ptr())) }.unwrap_or_default(),
+                message: unsafe { owned_str(sys::tp_result_message(raw.as_ptr())) }
+                    .unwrap_or_default(),
                 op: Some(op.to_string()),
             })
         }
@@ -421,7 +468,12 @@ impl Client {
     }
 
     /// Mints a token (a JWT) for the database `db`: `expiration` like "1w2d" (None = never).
-    pub fn create_database_token(&self, db: &str, expiration: Option<&str>, read_only: bool) -> Result<String> {
+    pub fn create_database_token(
+        &self,
+        db: &str,
+        expiration: Option<&str>,
+        read_only: bool,
+    ) -> Result<String> {
         let mut args = vec![("db", Arg::from(db))];
         if let Some(e) = expiration {
             args.push(("expiration", e.into()));
@@ -437,13 +489,19 @@ impl Client {
     /// The names of the databases of the client's organization.
     pub fn list_databases(&self) -> Result<Vec<String>> {
         let r = self.call("databases.list", &[])?;
-        let names = r.value().get("databases").iter().filter_map(|d| d.get("Name").as_str()).map(str::to_string);
+        let names = r
+            .value()
+            .get("databases")
+            .iter()
+            .filter_map(|d| d.get("Name").as_str())
+            .map(str::to_string);
         Ok(names.collect())
     }
 
     /// Deletes the database `name`.
     pub fn delete_database(&self, name: &str) -> Result<()> {
-        self.call("databases.delete", &[("db", name.into())]).map(|_| ())
+        self.call("databases.delete", &[("db", name.into())])
+            .map(|_| ())
     }
 }
 
@@ -475,7 +533,10 @@ impl Response {
     }
     /// The parsed body (a "none" value when it is empty).
     pub fn value(&self) -> Value<'_> {
-        Value { raw: unsafe { sys::tp_result_value(self.0.as_ptr()) }, _owner: PhantomData }
+        Value {
+            raw: unsafe { sys::tp_result_value(self.0.as_ptr()) },
+            _owner: PhantomData,
+        }
     }
 }
 
@@ -510,7 +571,10 @@ pub struct Value<'r> {
 
 impl<'r> Value<'r> {
     fn wrap(&self, raw: *const sys::tp_value) -> Value<'r> {
-        Value { raw, _owner: PhantomData }
+        Value {
+            raw,
+            _owner: PhantomData,
+        }
     }
     pub fn kind(&self) -> Kind {
         match unsafe { sys::tp_value_type_of(self.raw) } {
@@ -548,11 +612,15 @@ impl<'r> Value<'r> {
     /// The key of an object member reached by iteration.
     pub fn key(&self) -> Option<&'r str> {
         let p = unsafe { sys::tp_value_key(self.raw) };
-        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().ok()).flatten()
+        (!p.is_null())
+            .then(|| unsafe { CStr::from_ptr(p) }.to_str().ok())
+            .flatten()
     }
     pub fn as_str(&self) -> Option<&'r str> {
         let p = unsafe { sys::tp_value_string(self.raw) };
-        (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_str().ok()).flatten()
+        (!p.is_null())
+            .then(|| unsafe { CStr::from_ptr(p) }.to_str().ok())
+            .flatten()
     }
     pub fn as_i64(&self) -> Option<i64> {
         (self.kind() == Kind::Number).then(|| unsafe { sys::tp_value_int64(self.raw) })

@@ -9,15 +9,21 @@ use std::time::Duration;
 use turso_platform::{Arg, Cancel, Client, Error, Kind, Options, Status};
 
 fn server() -> (String, String) {
-    let url = std::env::var("TURSO_API_BASEURL").expect("set TURSO_API_BASEURL to a turso-local (see tests/ffi)");
+    let url = std::env::var("TURSO_API_BASEURL")
+        .expect("set TURSO_API_BASEURL to a turso-local (see tests/ffi)");
     let token = std::env::var("TURSO_API_TOKEN").expect("set TURSO_API_TOKEN");
     (url, token)
 }
 
 fn client() -> Client {
     let (url, token) = server();
-    Client::new(&Options { token: Some(token), base_url: Some(url), org: Some("local".into()), ..Default::default() })
-        .unwrap()
+    Client::new(&Options {
+        token: Some(token),
+        base_url: Some(url),
+        org: Some("local".into()),
+        ..Default::default()
+    })
+    .unwrap()
 }
 
 #[test]
@@ -36,36 +42,66 @@ fn database_lifecycle() {
     assert_eq!(db.name, "rs-lifecycle");
     assert!(!db.hostname.is_empty() && !db.id.is_empty(), "{db:?}");
 
-    let e = c.create_database("rs-lifecycle", Some("default")).unwrap_err();
+    let e = c
+        .create_database("rs-lifecycle", Some("default"))
+        .unwrap_err();
     assert_eq!((e.status, e.http_status), (Status::CONFLICT, 409), "{e}");
     assert_eq!(e.op.as_deref(), Some("databases.create"));
     assert!(!e.message.is_empty());
 
-    let jwt = c.create_database_token("rs-lifecycle", Some("1d"), true).unwrap();
-    assert_eq!(jwt.matches('.').count(), 2, "not a JWT ({} characters)", jwt.len());
+    let jwt = c
+        .create_database_token("rs-lifecycle", Some("1d"), true)
+        .unwrap();
+    assert_eq!(
+        jwt.matches('.').count(),
+        2,
+        "not a JWT ({} characters)",
+        jwt.len()
+    );
 
-    assert!(c.list_databases().unwrap().iter().any(|n| n == "rs-lifecycle"));
+    assert!(c
+        .list_databases()
+        .unwrap()
+        .iter()
+        .any(|n| n == "rs-lifecycle"));
 
     c.delete_database("rs-lifecycle").unwrap();
     let e = c.delete_database("rs-lifecycle").unwrap_err();
     assert_eq!((e.status, e.http_status), (Status::NOT_FOUND, 404));
     let text = e.to_string();
-    assert!(text.contains("TP_E_NOT_FOUND") && text.contains("404"), "{text}");
+    assert!(
+        text.contains("TP_E_NOT_FOUND") && text.contains("404"),
+        "{text}"
+    );
 }
 
 #[test]
 fn generic_call_and_values() {
     let c = client();
-    c.call("databases.create", &[("name", "rs-generic".into()), ("group", "default".into())]).unwrap();
-    let r = c.call("databases.get", &[("db", "rs-generic".into()), ("org", "local".into())]).unwrap();
+    c.call(
+        "databases.create",
+        &[("name", "rs-generic".into()), ("group", "default".into())],
+    )
+    .unwrap();
+    let r = c
+        .call(
+            "databases.get",
+            &[("db", "rs-generic".into()), ("org", "local".into())],
+        )
+        .unwrap();
     assert_eq!(r.http_status(), 200);
     let v = r.value();
     assert_eq!(v.kind(), Kind::Object);
     assert_eq!(v.path("database.Name").as_str(), Some("rs-generic"));
     assert_eq!(v.get("database").get("no-such-key").kind(), Kind::None);
-    assert!(std::str::from_utf8(r.body()).unwrap().contains("rs-generic"));
+    assert!(std::str::from_utf8(r.body())
+        .unwrap()
+        .contains("rs-generic"));
     let keys: Vec<_> = v.get("database").iter().filter_map(|m| m.key()).collect();
-    assert!(keys.contains(&"Name") && keys.contains(&"Hostname"), "{keys:?}");
+    assert!(
+        keys.contains(&"Name") && keys.contains(&"Hostname"),
+        "{keys:?}"
+    );
 
     let r = c.call("databases.list", &[]).unwrap();
     let dbs = r.value().get("databases");
@@ -75,7 +111,8 @@ fn generic_call_and_values() {
     let r = c.call("tokens.validate", &[]).unwrap();
     assert!(r.value().get("exp").as_i64().is_some(), "{:?}", r.value());
 
-    c.call("databases.delete", &[("db", Arg::Str("rs-generic".into()))]).unwrap();
+    c.call("databases.delete", &[("db", Arg::Str("rs-generic".into()))])
+        .unwrap();
 }
 
 #[test]
@@ -84,20 +121,39 @@ fn argument_errors() {
     let e = c.call("databases.no_such_operation", &[]).unwrap_err();
     assert_eq!((e.status, e.http_status), (Status::INVALID_ARGUMENT, 0));
     assert!(!e.message.is_empty());
-    let e = c.call("databases.get", &[("db", "x".into()), ("no_such_param", 1.into())]).unwrap_err();
+    let e = c
+        .call(
+            "databases.get",
+            &[("db", "x".into()), ("no_such_param", 1.into())],
+        )
+        .unwrap_err();
     assert_eq!(e.status, Status::INVALID_ARGUMENT);
-    let e = c.call("databases.get", &[("nul", "a\0b".into())]).unwrap_err();
+    let e = c
+        .call("databases.get", &[("nul", "a\0b".into())])
+        .unwrap_err();
     assert_eq!(e.status, Status::INVALID_ARGUMENT);
 }
 
 #[test]
 fn unauthorized() {
     let (url, token) = server();
-    let c = Client::new(&Options { token: Some("not-the-token".into()), base_url: Some(url), org: Some("local".into()), ..Default::default() }).unwrap();
+    let c = Client::new(&Options {
+        token: Some("not-the-token".into()),
+        base_url: Some(url),
+        org: Some("local".into()),
+        ..Default::default()
+    })
+    .unwrap();
     let e = c.list_databases().unwrap_err();
     assert_eq!((e.status, e.http_status), (Status::UNAUTHORIZED, 401));
     assert!(!e.to_string().contains(&token));
-    let debug = format!("{:?}", Options { token: Some(token.clone()), ..Default::default() });
+    let debug = format!(
+        "{:?}",
+        Options {
+            token: Some(token.clone()),
+            ..Default::default()
+        }
+    );
     assert!(!debug.contains(&token), "Options' Debug shows the token");
 }
 
@@ -119,9 +175,17 @@ fn threads_share_one_client() {
             thread::spawn(move || {
                 let name = format!("rs-thread-{i}");
                 for _ in 0..3 {
-                    assert_eq!(c.create_database(&name, Some("default")).unwrap().name, name);
-                    let r = c.call("databases.get", &[("db", name.as_str().into())]).unwrap();
-                    assert_eq!(r.value().path("database.Name").as_str(), Some(name.as_str()));
+                    assert_eq!(
+                        c.create_database(&name, Some("default")).unwrap().name,
+                        name
+                    );
+                    let r = c
+                        .call("databases.get", &[("db", name.as_str().into())])
+                        .unwrap();
+                    assert_eq!(
+                        r.value().path("database.Name").as_str(),
+                        Some(name.as_str())
+                    );
                     c.delete_database(&name).unwrap();
                 }
             })
@@ -130,7 +194,11 @@ fn threads_share_one_client() {
     for h in handles {
         h.join().unwrap();
     }
-    assert!(!c.list_databases().unwrap().iter().any(|n| n.starts_with("rs-thread-")));
+    assert!(!c
+        .list_databases()
+        .unwrap()
+        .iter()
+        .any(|n| n.starts_with("rs-thread-")));
 }
 
 #[test]
@@ -147,14 +215,23 @@ fn cancel_from_another_thread() {
             held.push(conn);
         }
     });
-    let c = Client::new(&Options { token: Some("t".into()), base_url: Some(url), org: Some("local".into()), retry: Some((1, Duration::from_millis(10))), ..Default::default() }).unwrap();
+    let c = Client::new(&Options {
+        token: Some("t".into()),
+        base_url: Some(url),
+        org: Some("local".into()),
+        retry: Some((1, Duration::from_millis(10))),
+        ..Default::default()
+    })
+    .unwrap();
     let cancel = Arc::new(Cancel::new().unwrap());
     let trigger = Arc::clone(&cancel);
     let t = thread::spawn(move || {
         thread::sleep(Duration::from_millis(200));
         trigger.trigger();
     });
-    let e = c.call_cancellable("databases.list", &[], &cancel).unwrap_err();
+    let e = c
+        .call_cancellable("databases.list", &[], &cancel)
+        .unwrap_err();
     t.join().unwrap();
     assert_eq!(e.status, Status::CANCELLED, "{e}");
     assert!(cancel.is_triggered());
