@@ -104,6 +104,13 @@ static void *serve(void *arg) {
             close(c);
             continue;
         }
+        if (s->mode == FX_RESET_AFTER_READ) {
+            read_request(s, c);
+            struct linger l = {1, 0};
+            setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+            close(c);
+            continue;
+        }
         if (read_request(s, c)) {
             char head[1024];
             int n = snprintf(head, sizeof head,
