@@ -15,13 +15,13 @@
 
 #include "turso_platform.h"
 
-static double bench_now(void) {
+static inline double bench_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static long bench_arg_long(const char *text, const char *what) {
+static inline long bench_arg_long(const char *text, const char *what) {
   char *end = NULL;
   long value = strtol(text, &end, 10);
   if (end == text || *end != '\0' || value < 0) {
@@ -31,7 +31,7 @@ static long bench_arg_long(const char *text, const char *what) {
   return value;
 }
 
-static void bench_check(tp_status status, const char *what) {
+static inline void bench_check(tp_status status, const char *what) {
   if (status != TP_OK) {
     fprintf(stderr, "%s: %s\n", what, tp_status_name(status));
     exit(1);
@@ -40,7 +40,7 @@ static void bench_check(tp_status status, const char *what) {
 
 /* A client on base_url with token and organization "local", keeping up to max_connections
  * connections open, no retries (a failed call must show up as an error, not as latency). */
-static tp_client *bench_client(const char *base_url, const char *token, int max_connections) {
+static inline tp_client *bench_client(const char *base_url, const char *token, int max_connections) {
   tp_options *options = NULL;
   tp_client *client = NULL;
   bench_check(tp_options_new(&options), "tp_options_new");
@@ -56,7 +56,7 @@ static tp_client *bench_client(const char *base_url, const char *token, int max_
 }
 
 /* Prints the first failure of a run once, so a broken run is visible, not just counted. */
-static void bench_report_failure(const tp_result *result, int *reported) {
+static inline void bench_report_failure(const tp_result *result, int *reported) {
   if (*reported) return;
   *reported = 1;
   fprintf(stderr, "call failed: %s (HTTP %d): %s\n", tp_status_name(tp_result_status(result)),

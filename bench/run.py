@@ -9,7 +9,7 @@ an existing build:
 
 Every client program prints one line of key=value pairs (calls, seconds, errors, ...) timing
 only its measured calls, after a warm-up. This script adds, per run, the process's CPU time and
-peak RSS (wait4) and the CPU time turso-local spent meanwhile (/proc/PID/stat), and runs each
+peak RSS (GNU time) and the CPU time turso-local spent meanwhile (/proc/PID/stat), and runs each
 program a second time with 0 calls so that start-up and warm-up can be subtracted from the CPU.
 """
 
@@ -67,19 +67,22 @@ def parse_pairs(text):
 
 def run(argv, server=None, env=None, check=True):
     """Runs argv to completion; returns its key=value output plus wall, cpu and maxrss_kb of the
-    process and server_cpu (the CPU turso-local used during the run)."""
+    process and server_cpu (the CPU turso-local used during the run).
+
+    CPU and peak RSS come from GNU time, not from wait4 here: a child forked from this Python
+    process would start its RSS high-water mark at Python's own size."""
     server_before = server_cpu_seconds(server.pid) if server else 0.0
-    with tempfile.TemporaryFile() as err:
+    with tempfile.NamedTemporaryFile() as usage, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT)
-        out = proc.stdout.read().decode()
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        proc = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", usage.name] + argv,
+                              stdout=subprocess.PIPE, stderr=err, env=env, cwd=ROOT)
         wall = time.perf_counter() - start
         err.seek(0)
         stderr = err.read().decode(errors="replace")
+        user, system, maxrss = open(usage.name).read().strip().splitlines()[-1].split()
+    out = proc.stdout.decode()
     result = parse_pairs(out)
-    result.update(wall=wall, cpu=usage.ru_utime + usage.ru_stime, maxrss_kb=usage.ru_maxrss,
+    result.update(wall=wall, cpu=float(user) + float(system), maxrss_kb=int(maxrss),
                   server_cpu=(server_cpu_seconds(server.pid) - server_before) if server else 0.0,
                   rc=proc.returncode, stdout=out, stderr=stderr[-2000:])
     if check and (proc.returncode != 0 or result.get("errors", 0)):
@@ -168,6 +171,31 @@ def lua(name):
     return os.path.join("bench", "lua", name)
 
 
+def tursh_argv(tursh, script, *args):
+    """`tursh SCRIPT ARGS...`; when this tursh cannot pass arguments to a script (the bug fixed
+    by bench/patches/tursh-script-args.patch), the arguments go in through -e as the global
+    `arg`, which bench/lua/common.lua reads when `...` is empty."""
+    if TURSH_ARGS_WORK:
+        return [tursh, script, *args]
+    table = ", ".join(json.dumps(a) for a in args)
+    return [tursh, "-e", f"arg = {{[0] = {json.dumps(script)}, {table}}}", script]
+
+
+TURSH_ARGS_WORK = True
+
+
+def probe_tursh_args(tursh):
+    global TURSH_ARGS_WORK
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as f:
+        f.write("print(select('#', ...))")
+        f.flush()
+        out = subprocess.run([tursh, f.name, "x"], capture_output=True, text=True)
+    TURSH_ARGS_WORK = out.returncode == 0 and out.stdout.strip() == "1"
+    if not TURSH_ARGS_WORK:
+        log("tursh cannot pass arguments to a script; passing them through -e (see bench/patches/)")
+    return TURSH_ARGS_WORK
+
+
 def ts(name):
     return os.path.join("bench", "ts", name)
 
@@ -220,7 +248,7 @@ def sequential(tools, server, cfg):
     n, rounds, url, token = cfg["seq_n"], cfg["rounds"], server.url, server.token
     rows = [
         measure("C API, `tp_locations_list` (bench/seq_c.c)", lambda k: [tools.seq_c, url, token, str(k)], n, server, rounds, key="c"),
-        measure("Lua module in tursh (bench/lua/seq.lua)", lambda k: [tools.tursh, lua("seq.lua"), url, token, str(k)], n, server, rounds, key="tursh"),
+        measure("Lua module in tursh (bench/lua/seq.lua)", lambda k: tursh_argv(tools.tursh, lua("seq.lua"), url, token, str(k)), n, server, rounds, key="tursh"),
         measure("plain libcurl keep-alive loop, floor (bench/seq_curl.c)", lambda k: [tools.seq_curl, url, token, str(k)], n, server, rounds, key="curl_loop"),
         measure("TypeScript client @tursodatabase/api 2.0.5 on node (bench/ts/seq.mjs)", lambda k: ["node", ts("seq.mjs"), url, token, str(k)], n, server, rounds, key="ts"),
     ]
@@ -273,7 +301,7 @@ def concurrent(tools, server, cfg):
         clients = [
             ("batch", "C API, one `tp_batch`", lambda k: [tools.conc_c, "batch", url, token, str(k), C]),
             ("threads", "C API, threads sharing one `tp_client`", lambda k: [tools.conc_c, "threads", url, token, str(k), C]),
-            ("tursh", "Lua module in tursh, `c:batch`", lambda k: [tools.tursh, lua("conc.lua"), url, token, str(k), C]),
+            ("tursh", "Lua module in tursh, `c:batch`", lambda k: tursh_argv(tools.tursh, lua("conc.lua"), url, token, str(k), C)),
             ("ts", "TypeScript client, promise pool", lambda k: ["node", ts("conc.mjs"), url, token, str(k), C]),
         ]
         for key, label, argv_for in clients:
@@ -292,7 +320,7 @@ def bulk(tools, server, cfg):
     C = str(c)
     prefix = "bulk" + secrets.token_hex(3)
     clients = [
-        ("tursh", "tursh batch script (bench/lua/bulk.lua)", lambda k, p: [tools.tursh, lua("bulk.lua"), url, token, str(k), C, p]),
+        ("tursh", "tursh batch script (bench/lua/bulk.lua)", lambda k, p: tursh_argv(tools.tursh, lua("bulk.lua"), url, token, str(k), C, p)),
         ("ts", "TypeScript client, promise pools (bench/ts/bulk.mjs)", lambda k, p: ["node", ts("bulk.mjs"), url, token, str(k), C, p]),
         ("c", "C API, three `tp_batch` runs (bench/bulk_c.c)", lambda k, p: [tools.bulk_c, url, token, str(k), C, p]),
     ]
@@ -331,7 +359,7 @@ def stripped_size(path, workdir):
 
 def footprint(tools, cfg, workdir, fill_server):
     rows = {}
-    # Start-up: tursh against the stock interpreter and node, wall time by hyperfine, RSS by wait4.
+    # Start-up: tursh against the stock interpreter and node, wall time by hyperfine, RSS by GNU time.
     tursh = rel(tools.tursh)
     startup_cmds = [
         ("tursh -e 'print(1)'", f"{tursh} -e 'print(1)'"),
@@ -367,7 +395,7 @@ def footprint(tools, cfg, workdir, fill_server):
     listers = [
         ("C API (bench/list_c.c)", [tools.list_c, url, token]),
         ("static tool (tp_list_static)", [tools.tp_list_static, url, token]),
-        ("Lua module in tursh (bench/lua/list.lua)", [tools.tursh, lua("list.lua"), url, token]),
+        ("Lua module in tursh (bench/lua/list.lua)", tursh_argv(tools.tursh, lua("list.lua"), url, token)),
         ("TypeScript client (bench/ts/list.mjs)", ["node", ts("list.mjs"), url, token]),
     ]
     listing = []
@@ -429,8 +457,7 @@ def machine():
     dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--", "src", "capi", "include", "lua", "server", "bench"],
                            capture_output=True, text=True).stdout.strip()
     return dict(nproc=os.cpu_count(), cpu=cpu, kernel=platform.release(), memory_gib=round(mem_kb / 2**20, 1),
-                compiler=version(["cc", "--version"]), curl=version(["curl", "--version"]).split(" (")[0] + " / " +
-                version(["curl", "--version"]).split(") ")[-1].split()[0],
+                compiler=version(["cc", "--version"]), curl=version(["curl", "--version"]).split(" (")[0],
                 node=version(["node", "--version"]), wrk=version(["wrk", "-v"]).split(" [")[0],
                 commit=commit + ("+uncommitted" if dirty else ""),
                 date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
@@ -574,7 +601,7 @@ def render(data, out_dir):
     # 4. Footprint
     w("## 4. Start-up and footprint")
     w("")
-    w(f"Start-up, hyperfine ({cfg['hyperfine_runs']} runs after 20 warm-up runs, no shell); peak RSS from wait4:")
+    w(f"Start-up, hyperfine ({cfg['hyperfine_runs']} runs after 20 warm-up runs, no shell); peak RSS from GNU time:")
     w("")
     w("| command | mean | ± | min | peak RSS |")
     w("|---|---:|---:|---:|---:|")
@@ -643,7 +670,7 @@ def plot(data, out_dir):
                 f.write(f"{c} " + " ".join(f"{at.get((k, c), 0):.1f}" for k in ["batch", "threads", "tursh", "ts", "wrk"]) + "\n")
         with open(os.path.join(tmp, "bulk.dat"), "w") as f:
             for r in data["bulk"]:
-                name = {"c": "C tp_batch", "tursh": "tursh", "ts": "TypeScript"}[r["key"]]
+                name = {"c": "C API batch", "tursh": "tursh", "ts": "TypeScript"}[r["key"]]
                 f.write(f'"{name}" {r["rate"]:.1f}\n')
         subprocess.run(["gnuplot", "-e", f"dir='{tmp}'; out='{os.path.join(out_dir, 'results.png')}'",
                         os.path.join(BENCH, "plot.gp")], check=True)
@@ -676,6 +703,7 @@ def main():
 
     cfg = QUICK if args.quick else FULL
     tools = Tools(os.path.abspath(args.build))
+    tursh_args_work = probe_tursh_args(tools.tursh)
     token = "bench-" + secrets.token_hex(16)
     work = tempfile.mkdtemp(prefix="tp-bench-")
     servers = []
@@ -685,7 +713,7 @@ def main():
         main_server.ensure_default_group()
         log(f"turso-local at {main_server.url} (pid {main_server.pid}, data in {work})")
 
-        data = dict(config=cfg, quick=args.quick, command=args.command, machine=machine(),
+        data = dict(config=cfg, quick=args.quick, command=args.command, machine=machine(), tursh_args_work=tursh_args_work,
                     server_command=shell_line(main_server.argv))
         log("1. sequential")
         data["sequential"] = sequential(tools, main_server, cfg)

@@ -18,7 +18,7 @@ for _, phase in ipairs(phases) do
   local calls = {}
   for i = 0, n - 1 do calls[i + 1] = make(prefix .. "-" .. i) end
   local start = common.now()
-  fields.errors = fields.errors + common.batch_errors(c:batch(calls, { concurrency = concurrency }))
+  fields.errors = fields.errors + common.batch(c, calls, concurrency)
   local seconds = common.now() - start
   fields.seconds = fields.seconds + seconds
   fields[label .. "_s"] = string.format("%.6f", seconds)

@@ -4,13 +4,18 @@ local turso = require "turso"
 
 local common = {}
 
--- Wall-clock seconds. Stock Lua has no clock finer than os.time()'s second, so this asks
--- date(1); it is called only outside the timed loops' bodies (about 1 ms each time).
-function common.now()
-  local pipe = io.popen("date +%s.%N")
-  local value = pipe:read("n")
-  pipe:close()
-  return value
+-- Wall-clock seconds: tursh's monotonic clock (tursh.sys.now). Outside tursh (stock lua5.4, which
+-- has no clock finer than a second) it asks date(1), about 1 ms a time, outside timed loops.
+local has_sys, sys = pcall(require, "tursh.sys")
+if has_sys then
+  common.now = sys.now
+else
+  function common.now()
+    local pipe = io.popen("date +%s.%N")
+    local value = pipe:read("n")
+    pipe:close()
+    return value
+  end
 end
 
 function common.args(...)
@@ -20,7 +25,8 @@ function common.args(...)
 end
 
 function common.client(base_url, token)
-  return turso.client { token = token, base_url = base_url, org = "local" }
+  -- No retries, as in the C programs: a failure must show up as an error, not as latency.
+  return turso.client { token = token, base_url = base_url, org = "local", retries = 0 }
 end
 
 function common.int(text, what)
@@ -29,17 +35,18 @@ function common.int(text, what)
   return value
 end
 
--- Counts the failed entries of a batch's results and prints the first.
-function common.batch_errors(results)
-  local errors = 0
-  for _, r in ipairs(results) do
-    local err = type(r) == "table" and (r.err or r.error) or nil
-    if r == nil or r == false or err then
-      if errors == 0 then io.stderr:write("call failed: ", tostring(err), "\n") end
-      errors = errors + 1
+-- c:batch without progress output; returns how many calls failed, printing the first failure.
+function common.batch(c, calls, concurrency)
+  local results, failures = c:batch(calls, { concurrency = concurrency, progress = false })
+  if failures > 0 then
+    for _, r in ipairs(results) do
+      if type(r) == "table" and r.status and r.op then
+        io.stderr:write("call failed: ", tostring(r), "\n")
+        break
+      end
     end
   end
-  return errors
+  return failures
 end
 
 function common.report(fields, order)

@@ -10,13 +10,13 @@ local n, concurrency = common.int(args[3], "N"), common.int(args[4], "C")
 local function batch_of(count)
   local calls = {}
   for i = 1, count do calls[i] = { "locations.list", {} } end
-  return c:batch(calls, { concurrency = concurrency })
+  return common.batch(c, calls, concurrency)
 end
 
 -- Open the connections before timing, as the C benchmark and wrk do.
-local errors = common.batch_errors(batch_of(concurrency * 4))
+local errors = batch_of(concurrency * 4)
 local start = common.now()
-errors = errors + common.batch_errors(batch_of(n))
+errors = errors + batch_of(n)
 local seconds = common.now() - start
 common.report({ calls = n, seconds = string.format("%.6f", seconds), errors = errors }, { "calls", "seconds", "errors" })
 os.exit(errors == 0 and 0 or 1)
