@@ -20,7 +20,7 @@ int main(int argc, char **argv) {
   tp_client *client = bench_client(base_url, token, 1);
   long errors = 0;
   int reported = 0;
-  double start = 0;
+  double start = bench_now();
   for (long i = 0; i < warmup + n; i++) {
     if (i == warmup) start = bench_now();
     tp_result *result = NULL;

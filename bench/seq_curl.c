@@ -69,7 +69,7 @@ int main(int argc, char **argv) {
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
 
   long errors = 0;
-  double start = 0;
+  double start = now();
   for (long i = 0; i < warmup + n; i++) {
     if (i == warmup) start = now();
     body.len = 0;
