@@ -2,6 +2,7 @@
  * turso-local injects faults; afterwards the server's state must match what the clients saw
  * acknowledged, with no orphan rows. Bounded by --seconds or --iterations, never by luck.
  * usage: hardening_soak TURSO_LOCAL_BINARY [--seconds N | --iterations N] [--threads N]
+ *                      [--resource databases|tokens]
  * A short run is test hardening_concurrency (label concurrency, run by scripts/tsan too);
  * scripts/soak runs it for minutes. */
 #define _GNU_SOURCE
@@ -52,6 +53,36 @@ static void fail(worker *w, const char *fmt, const char *a, const char *b) {
     if (w) w->errors++;
 }
 
+/* What the workers create, list and delete: databases (with replicas), or platform API tokens
+ * (--resource tokens: the same checks on another table of the server). */
+static int use_tokens;
+
+static tp_status res_create(tp_client *c, const char *name, tp_result **r) {
+    if (use_tokens) return tp_tokens_create(c, name, NULL, r);
+    tp_params *p = NULL;
+    tp_params_new(&p);
+    tp_params_set_string(p, "group", group);
+    tp_status st = tp_databases_create(c, org, name, p, r);
+    tp_params_free(p);
+    return st;
+}
+
+static tp_status res_delete(tp_client *c, const char *name, tp_result **r) {
+    return use_tokens ? tp_tokens_revoke(c, name, NULL, r) : tp_databases_delete(c, org, name, NULL, r);
+}
+
+static tp_status res_list(tp_client *c, tp_result **r) {
+    return use_tokens ? tp_tokens_list(c, NULL, r) : tp_databases_list(c, org, NULL, r);
+}
+
+/* The names in a list answer, one by one. */
+static const tp_value *res_first(const tp_result *r) {
+    return tp_value_first(tp_value_get(tp_result_value(r), use_tokens ? "tokens" : "databases"));
+}
+static const char *res_name(const tp_value *item) {
+    return tp_value_string(tp_value_get(item, use_tokens ? "name" : "Name"));
+}
+
 static int rnd(unsigned *seed, int n) { return (int)(rand_r(seed) % (unsigned)n); }
 
 static int done(int i) {
@@ -60,11 +91,10 @@ static int done(int i) {
     return time(NULL) >= deadline;
 }
 
-/* Whether `name` is in a databases.list answer. */
+/* Whether `name` is in a list answer. */
 static int listed(const tp_result *r, const char *name) {
-    const tp_value *dbs = tp_value_get(tp_result_value(r), "databases");
-    for (const tp_value *d = tp_value_first(dbs); d; d = tp_value_next(d)) {
-        const char *n = tp_value_string(tp_value_get(d, "Name"));
+    for (const tp_value *d = res_first(r); d; d = tp_value_next(d)) {
+        const char *n = res_name(d);
         if (n && strcmp(n, name) == 0) return 1;
     }
     return 0;
@@ -83,17 +113,13 @@ static void *run_worker(void *arg) {
         if (op < 4 && w->names < MAX_NAMES) { /* create */
             int n = w->names++;
             name_of(name, sizeof name, w->id, n);
-            tp_params *p = NULL;
-            tp_params_new(&p);
-            tp_params_set_string(p, "group", group);
-            st = tp_databases_create(w->client, org, name, p, &r);
-            tp_params_free(p);
+            st = res_create(w->client, name, &r);
             if (st == TP_OK || st == TP_E_CONFLICT) w->state[n] = PRESENT; /* 409: an earlier attempt landed */
             else w->state[n] = UNKNOWN;
         } else if (op < 7 && w->names > 0) { /* delete one of ours */
             int n = rnd(&seed, w->names);
             name_of(name, sizeof name, w->id, n);
-            st = tp_databases_delete(w->client, org, name, NULL, &r);
+            st = res_delete(w->client, name, &r);
             if (st == TP_OK) {
                 if (w->state[n] == ABSENT) fail(w, "deleted %s, which acknowledged answers said was gone%s", name, "");
                 w->state[n] = ABSENT;
@@ -104,14 +130,14 @@ static void *run_worker(void *arg) {
             } else if (w->state[n] != ABSENT) {
                 w->state[n] = UNKNOWN;
             }
-        } else if (op < 8 && w->names > 0 && location[0]) { /* a replica of one of ours */
+        } else if (op < 8 && w->names > 0 && location[0] && !use_tokens) { /* a replica of one of ours */
             int n = rnd(&seed, w->names);
             name_of(name, sizeof name, w->id, n);
             st = tp_instances_create(w->client, org, name, location, NULL, &r);
             if (st == TP_E_NOT_FOUND && w->state[n] == PRESENT)
                 fail(w, "%s acknowledged as created, but instances.create says 404%s", name, "");
         } else { /* list, and check our own databases against it */
-            st = tp_databases_list(w->client, org, NULL, &r);
+            st = res_list(w->client, &r);
             if (st == TP_OK) {
                 w->lists++;
                 for (int n = 0; n < w->names; n++) {
@@ -185,6 +211,7 @@ int main(int argc, char **argv) {
         if (!strcmp(argv[i], "--seconds")) seconds = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--iterations")) iterations = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--resource")) use_tokens = !strcmp(argv[i + 1], "tokens");
     }
     if (threads < 1 || threads > 256 || seconds < 1) return 2;
     signal(SIGALRM, on_alarm);
@@ -250,11 +277,10 @@ int main(int argc, char **argv) {
 
     /* Settle: with faults off, the whole list must agree with every acknowledged answer. */
     int present = 0, unknown = 0, listed_ours = 0;
-    tp_databases_list(c, org, NULL, &r);
+    res_list(c, &r);
     if (tp_result_status(r) != TP_OK) fail(NULL, "final list failed: %s%s", tp_result_message(r), "");
-    const tp_value *dbs = tp_value_get(tp_result_value(r), "databases");
-    for (const tp_value *d = tp_value_first(dbs); d; d = tp_value_next(d)) {
-        const char *n = tp_value_string(tp_value_get(d, "Name"));
+    for (const tp_value *d = res_first(r); d; d = tp_value_next(d)) {
+        const char *n = res_name(d);
         int wid, k;
         if (!n || sscanf(n, "soak-%d-%d", &wid, &k) != 2) continue;
         listed_ours++;
@@ -271,8 +297,8 @@ int main(int argc, char **argv) {
             if (!listed(r, name)) fail(NULL, "%s acknowledged as created, but missing%s", name, "");
         }
     tp_result_free(r);
-    printf("%ld calls (%ld ok) by %d workers; %d databases listed: %d acknowledged, %d unknown outcome\n", calls, ok,
-           threads, listed_ours, present, unknown);
+    printf("%ld calls (%ld ok) by %d workers; %d %s listed: %d acknowledged, %d unknown outcome\n", calls, ok,
+           threads, listed_ours, use_tokens ? "tokens" : "databases", present, unknown);
     if (listed_ours < present || listed_ours > present + unknown)
         fail(NULL, "count mismatch: listed vs acknowledged%s%s", "", "");
     if (calls == 0 || ok == 0) fail(NULL, "no call succeeded: the run proves nothing%s%s", "", "");
@@ -282,7 +308,7 @@ int main(int argc, char **argv) {
         for (int k = 0; k < ws[i].names; k++) {
             if (ws[i].state[k] == ABSENT) continue;
             name_of(name, sizeof name, i, k);
-            tp_databases_delete(c, org, name, NULL, &r);
+            res_delete(c, name, &r);
             if (tp_result_status(r) != TP_OK && tp_result_status(r) != TP_E_NOT_FOUND)
                 fail(NULL, "cleanup delete %s: %s", name, tp_result_message(r));
             tp_result_free(r);
