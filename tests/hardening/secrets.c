@@ -137,7 +137,7 @@ static char *tursh_run(const char *url, char *const argv[], size_t *len) {
         setenv("TURSO_API_TOKEN", TOKEN, 1);
         setenv("TURSO_API_BASEURL", url, 1);
         unsetenv("TURSO_TOKEN");
-        unsetenv("TURSO_ORG");
+        setenv("TURSO_ORG", "local", 1); /* the bootstrap user's organization */
         execv(argv[0], argv);
         _exit(127);
     }
