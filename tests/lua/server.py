@@ -12,7 +12,7 @@ class LocalServer:
         self.token = "test-" + secrets.token_hex(16)
         self.admin_token = "admin-" + secrets.token_hex(16)
         self.proc = subprocess.Popen(
-            [binary, "--listen", "127.0.0.1:0", "--token", self.token, "--admin-token", self.admin_token],
+            [binary, "--listen", "127.0.0.1:0", "--data", ":memory:", "--token", self.token, "--admin-token", self.admin_token],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=self._workdir())
         self.url = None
         for line in self.proc.stdout:
