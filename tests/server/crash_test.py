@@ -107,8 +107,10 @@ def main(binary):
             api.ok("POST", f"/v1/organizations/{org}/databases", {"name": f"after-crash-{cycle}", "group": group})
             api.close()
             print(f"cycle {cycle}: {len(cycle_acked)} creates acknowledged, {count} databases whole after restart")
+        srv.stop()  # SIGTERM: a clean exit (status 0) after all that
     finally:
-        srv.kill9()
+        if srv.proc.poll() is None:
+            srv.kill9()
         for f in os.listdir(tmp):
             os.unlink(os.path.join(tmp, f))
         os.rmdir(tmp)

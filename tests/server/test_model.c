@@ -133,8 +133,16 @@ static void test_instances_in_group_locations(void **state) {
 
 /* ---- JWTs and rotation ---- */
 
-/* Whether turso-local accepts `jwt` for the database or group, by its documented verify route. */
-static int jwt_valid(const char *jwt, const char *org, const char *db, const char *group);
+/* Whether turso-local accepts `jwt` for the database or group, by the route docs/turso-local.md
+ * documents for checking a JWT against the current keys. None is documented (or served) yet:
+ * rather than guess one, this fails the test and says so. */
+static int jwt_valid(const char *jwt, const char *org, const char *db, const char *group) {
+    (void)jwt;
+    fail_msg("cannot check JWT for %s/%s: turso-local documents no route to verify a database or group "
+             "JWT against the current keys (docs/turso-local.md)",
+             org, db ? db : group);
+    return 0;
+}
 
 static void mint(const char *op, const char *key, const char *value, char *jwt, size_t len) {
     tp_result *r = tlt_call(g_env->owner, op, TLT_KV("org", g_env->team, key, value));
