@@ -35,10 +35,8 @@ tp_client *tlt_client(const tlt_env *env, const char *token, const char *org) {
     tp_client *c = NULL;
     assert_int_equal(tp_options_new(&o), TP_OK);
     assert_int_equal(tp_options_set_base_url(o, tl_server_url(env->server)), TP_OK);
-    if (token)
-        assert_int_equal(tp_options_set_token(o, token), TP_OK);
-    if (org)
-        assert_int_equal(tp_options_set_org(o, org), TP_OK);
+    if (token) assert_int_equal(tp_options_set_token(o, token), TP_OK);
+    if (org) assert_int_equal(tp_options_set_org(o, org), TP_OK);
     assert_int_equal(tp_options_set_retry(o, 1, 10), TP_OK);
     assert_int_equal(tp_options_set_timeout_ms(o, 30000), TP_OK);
     assert_int_equal(tp_client_new(o, &c), TP_OK);
@@ -60,8 +58,7 @@ tp_result *tlt_call(tp_client *client, const char *op, const char *const *kv) {
 
 void tlt_expect(const tp_result *res, tp_status expected, const char *what) {
     tp_status got = tp_result_status(res);
-    if (got == expected)
-        return;
+    if (got == expected) return;
     fail_msg("%s: expected %s, got %s (HTTP %d): %s | body: %s", what, tp_status_name(expected),
              tp_status_name(got), tp_result_http_status(res), tp_result_message(res),
              tp_result_body(res, NULL));
@@ -83,8 +80,7 @@ void tlt_expect_error_body(const tp_result *res, const char *what) {
 
 void tlt_get_string(const tp_result *res, const char *path, char *out, size_t out_len) {
     const char *s = tp_value_string(tp_value_path(tp_result_value(res), path));
-    if (!s)
-        fail_msg("no string at %s in: %s", path, tp_result_body(res, NULL));
+    if (!s) fail_msg("no string at %s in: %s", path, tp_result_body(res, NULL));
     snprintf(out, out_len, "%s", s);
 }
 
@@ -107,12 +103,14 @@ void tlt_org(tlt_env *env, char out[TLT_NAME]) {
 void tlt_group(tlt_env *env, const char *org, char out[TLT_NAME]) {
     tlt_fresh(out, "grp");
     const char *op = org ? "groups.create" : "user_groups.create";
-    tlt_ok(tlt_call(env->owner, op, org ? TLT_KV("org", org, "name", out, "location", "ams")
-                                        : TLT_KV("name", out, "location", "ams")),
+    tlt_ok(tlt_call(env->owner, op,
+                    org ? TLT_KV("org", org, "name", out, "location", "ams")
+                        : TLT_KV("name", out, "location", "ams")),
            op);
     op = org ? "groups.add_location" : "user_groups.add_location";
-    tlt_ok(tlt_call(env->owner, op, org ? TLT_KV("org", org, "group", out, "location", "lhr")
-                                        : TLT_KV("group", out, "location", "lhr")),
+    tlt_ok(tlt_call(env->owner, op,
+                    org ? TLT_KV("org", org, "group", out, "location", "lhr")
+                        : TLT_KV("group", out, "location", "lhr")),
            op);
 }
 
@@ -123,16 +121,17 @@ void tlt_db(tlt_env *env, const char *org, const char *group, char out[TLT_NAME]
 }
 
 void tlt_instance(tlt_env *env, const char *org, const char *db, const char *location, char out[TLT_NAME]) {
-    tp_result *r = tlt_call(env->owner, "instances.create", TLT_KV("org", org, "db", db, "location", location));
+    tp_result *r =
+        tlt_call(env->owner, "instances.create", TLT_KV("org", org, "db", db, "location", location));
     tlt_expect(r, TP_OK, "instances.create");
     tlt_get_string(r, "instance.name", out, TLT_NAME);
     tp_result_free(r);
 }
 
 void tlt_member(tlt_env *env, const char *org, const char *username) {
-    tp_result *r = tlt_call(env->owner, "members.add", TLT_KV("org", org, "username", username, "role", "member"));
-    if (tp_result_status(r) != TP_E_CONFLICT)
-        tlt_expect(r, TP_OK, "members.add");
+    tp_result *r =
+        tlt_call(env->owner, "members.add", TLT_KV("org", org, "username", username, "role", "member"));
+    if (tp_result_status(r) != TP_E_CONFLICT) tlt_expect(r, TP_OK, "members.add");
     tp_result_free(r);
 }
 
@@ -155,8 +154,7 @@ tlt_env *tlt_start(void) {
     char admin[80], err[512] = "";
     tlt_secret(admin);
     env->server = tl_server_start(env->data_path, env->token, admin, err, sizeof err);
-    if (!env->server)
-        fail_msg("tl_server_start: %s", err);
+    if (!env->server) fail_msg("tl_server_start: %s", err);
     env->owner = tlt_client(env, env->token, NULL);
     tlt_org(env, env->team);
     tlt_org(env, env->other);
@@ -171,8 +169,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 }
 
 void tlt_stop(tlt_env *env) {
-    if (!env)
-        return;
+    if (!env) return;
     tp_client_free(env->owner);
     tl_server_stop(env->server);
     nftw(env->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
@@ -183,8 +180,7 @@ void tlt_stop(tlt_env *env) {
 
 int tlt_has_param(int32_t op, const char *name, int32_t kind) {
     for (int32_t j = 0; j < tp_op_param_count(op); j++)
-        if (!strcmp(tp_op_param_name(op, j), name) && (kind < 0 || tp_op_param_kind(op, j) == kind))
-            return 1;
+        if (!strcmp(tp_op_param_name(op, j), name) && (kind < 0 || tp_op_param_kind(op, j) == kind)) return 1;
     return 0;
 }
 
@@ -204,8 +200,7 @@ int tlt_creates(int32_t op, const char *name) {
 /* The POST operation with the same path template as `op` (the one that makes what op acts on). */
 static int32_t post_twin(int32_t op) {
     for (int32_t i = 0; i < tp_op_count(); i++)
-        if (!strcmp(tp_op_method(i), "POST") && !strcmp(tp_op_path(i), tp_op_path(op)))
-            return i;
+        if (!strcmp(tp_op_method(i), "POST") && !strcmp(tp_op_path(i), tp_op_path(op))) return i;
     return -1;
 }
 
@@ -239,8 +234,7 @@ static void resolve_path(tlt_args *a) {
     if (tlt_has_param(op, "group", TP_PARAM_PATH) || tlt_has_param(op, "db", TP_PARAM_PATH) ||
         (in_org && tlt_has_param(op, "group", -1)))
         tlt_group(env, org, a->group);
-    if (tlt_has_param(op, "group", TP_PARAM_PATH))
-        set(a, "group", a->group);
+    if (tlt_has_param(op, "group", TP_PARAM_PATH)) set(a, "group", a->group);
     if (tlt_has_param(op, "db", TP_PARAM_PATH)) {
         tlt_db(env, org, a->group, a->db);
         set(a, "db", a->db);
@@ -275,14 +269,12 @@ static void resolve_path(tlt_args *a) {
         /* "fra" is in no group the tests make; "ams" is in all of them. */
         snprintf(a->location, TLT_NAME, "%s", changes ? "fra" : "ams");
         set(a, "location", a->location);
-        if (changes && !tlt_creates(op, "location"))
-            make_via_twin(a);
+        if (changes && !tlt_creates(op, "location")) make_via_twin(a);
     }
     if (tlt_has_param(op, "token_name", TP_PARAM_PATH)) {
         tlt_fresh(a->token_name, "tok");
         set(a, "token_name", a->token_name);
-        if (!tlt_creates(op, "token_name"))
-            make_via_twin(a);
+        if (!tlt_creates(op, "token_name")) make_via_twin(a);
     }
 }
 
@@ -296,8 +288,7 @@ static void resolve_rest(tlt_args *a) {
     for (int32_t j = 0; j < tp_op_param_count(op); j++) {
         const char *name = tp_op_param_name(op, j);
         int32_t kind = tp_op_param_kind(op, j);
-        if (kind == TP_PARAM_PATH)
-            continue;
+        if (kind == TP_PARAM_PATH) continue;
         int required = tp_op_param_required(op, j);
         char value[TLT_NAME];
         if (!strcmp(name, "group") && in_org) {

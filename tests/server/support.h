@@ -13,7 +13,7 @@
 
 typedef struct tlt_env {
     tl_server *server;
-    char dir[256];        /* temp folder holding the data file */
+    char dir[256]; /* temp folder holding the data file */
     char data_path[300];
     char token[80];       /* the bootstrap user "local" */
     tp_client *owner;     /* client of "local" */

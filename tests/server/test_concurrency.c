@@ -77,8 +77,7 @@ static void run_jobs(job *jobs, int n) {
 static int list_has_name(const tp_value *list, const char *key, const char *name) {
     for (const tp_value *v = tp_value_first(list); v; v = tp_value_next(v)) {
         const tp_value *x = key ? tp_value_get(v, key) : v;
-        if (tp_value_string(x) && !strcmp(tp_value_string(x), name))
-            return 1;
+        if (tp_value_string(x) && !strcmp(tp_value_string(x), name)) return 1;
     }
     return 0;
 }
@@ -104,8 +103,8 @@ static void test_parallel_creates_all_kept(void **state) {
     for (int t = 0; t < THREADS; t++)
         for (int i = 0; i < PER_THREAD; i++)
             if (jobs[t].status[i] != TP_OK)
-                fail_msg("databases.create %s: %s (HTTP %d)", jobs[t].names[i], tp_status_name(jobs[t].status[i]),
-                         jobs[t].http[i]);
+                fail_msg("databases.create %s: %s (HTTP %d)", jobs[t].names[i],
+                         tp_status_name(jobs[t].status[i]), jobs[t].http[i]);
 
     tp_result *r = tlt_call(g_env->owner, "databases.list", TLT_KV("org", team, "group", group));
     tlt_expect(r, TP_OK, "databases.list");
@@ -113,9 +112,9 @@ static void test_parallel_creates_all_kept(void **state) {
     assert_int_equal(tp_value_length(dbs), THREADS * PER_THREAD);
     for (int t = 0; t < THREADS; t++)
         for (int i = 0; i < PER_THREAD; i++) {
-            if (!list_has_name(dbs, "Name", jobs[t].names[i]))
-                fail_msg("database %s lost", jobs[t].names[i]);
-            tp_result *ri = tlt_call(g_env->owner, "instances.list", TLT_KV("org", team, "db", jobs[t].names[i]));
+            if (!list_has_name(dbs, "Name", jobs[t].names[i])) fail_msg("database %s lost", jobs[t].names[i]);
+            tp_result *ri =
+                tlt_call(g_env->owner, "instances.list", TLT_KV("org", team, "db", jobs[t].names[i]));
             tlt_expect(ri, TP_OK, "instances.list");
             assert_int_equal(tp_value_length(tp_value_get(tp_result_value(ri), "instances")), 1);
             tp_result_free(ri);
@@ -147,7 +146,7 @@ static void race_one_name(const char *op, const char *const *kv_with_name_last, 
                  n - ok - conflict);
 }
 
-static void test_same_name_exactly_one_wins(void **state) {
+static void test_same_name_databases(void **state) {
     (void)state;
     const char *team = g_env->team;
     char group[TLT_NAME];
@@ -155,9 +154,15 @@ static void test_same_name_exactly_one_wins(void **state) {
     for (int round = 0; round < 10; round++) {
         race_one_name("databases.create", TLT_KV("org", team, "group", group, "name", NULL), 2);
         race_one_name("databases.create", TLT_KV("org", team, "group", group, "name", NULL), THREADS);
-        race_one_name("groups.create", TLT_KV("org", team, "location", "ams", "name", NULL), 2);
+    }
+}
+
+static void test_same_name_groups_orgs_tokens(void **state) {
+    (void)state;
+    for (int round = 0; round < 10; round++) {
         race_one_name("organizations.create", TLT_KV("name", NULL), 2);
         race_one_name("tokens.create", TLT_KV("token_name", NULL), 2);
+        race_one_name("groups.create", TLT_KV("org", g_env->team, "location", "ams", "name", NULL), 2);
     }
 }
 
@@ -195,12 +200,11 @@ static void *flag_worker(void *arg) {
 
 /* Concurrent changes to different parts of one record all survive: locations added to one
  * group, members added to one organization, fields of one database's configuration. */
-static void test_no_lost_updates(void **state) {
+static void test_no_lost_locations(void **state) {
     (void)state;
     const char *team = g_env->team;
-    char group[TLT_NAME], db[TLT_NAME];
+    char group[TLT_NAME];
     tlt_group(g_env, team, group); /* ams, lhr */
-    tlt_db(g_env, team, group, db);
 
     /* Locations: THREADS codes the group is not in yet. */
     tp_result *loc = tlt_call(g_env->owner, "locations.list", NULL);
@@ -208,11 +212,10 @@ static void test_no_lost_updates(void **state) {
     static job jobs[THREADS];
     memset(jobs, 0, sizeof jobs);
     int n = 0;
-    for (const tp_value *v = tp_value_first(tp_value_get(tp_result_value(loc), "locations")); v && n < THREADS;
-         v = tp_value_next(v)) {
+    for (const tp_value *v = tp_value_first(tp_value_get(tp_result_value(loc), "locations"));
+         v && n < THREADS; v = tp_value_next(v)) {
         const char *code = tp_value_key(v);
-        if (!strcmp(code, "ams") || !strcmp(code, "lhr"))
-            continue;
+        if (!strcmp(code, "ams") || !strcmp(code, "lhr")) continue;
         jobs[n].op = "groups.add_location";
         jobs[n].repeat = 1;
         snprintf(jobs[n].names[0], TLT_NAME, "%s", code);
@@ -233,8 +236,11 @@ static void test_no_lost_updates(void **state) {
     }
     tp_result_free(r);
     tp_result_free(loc);
+}
 
-    /* Members: THREADS users joining one organization. */
+static void test_no_lost_members(void **state) {
+    (void)state;
+    static job jobs[THREADS];
     char org[TLT_NAME], token[80];
     tlt_org(g_env, org);
     memset(jobs, 0, sizeof jobs);
@@ -246,7 +252,7 @@ static void test_no_lost_updates(void **state) {
         memcpy(jobs[t].kv, kv, sizeof kv);
     }
     run_jobs(jobs, THREADS);
-    r = tlt_call(g_env->owner, "members.list", TLT_KV("org", org));
+    tp_result *r = tlt_call(g_env->owner, "members.list", TLT_KV("org", org));
     tlt_expect(r, TP_OK, "members.list");
     const tp_value *members = tp_value_get(tp_result_value(r), "members");
     assert_int_equal(tp_value_length(members), THREADS + 1);
@@ -255,8 +261,15 @@ static void test_no_lost_updates(void **state) {
         assert_true(list_has_name(members, "username", jobs[t].names[0]));
     }
     tp_result_free(r);
+}
 
-    /* Configuration: three clients each switch on a different flag of one database, at once. */
+static void test_no_lost_config_flags(void **state) {
+    (void)state;
+    const char *team = g_env->team;
+    char group[TLT_NAME], db[TLT_NAME];
+    tlt_group(g_env, team, group);
+    tlt_db(g_env, team, group, db);
+    /* Three clients each switch on a different flag of one database, at once. */
     const char *flags[] = {"block_reads", "block_writes", "delete_protection"};
     pthread_t th[3];
     pthread_barrier_t start;
@@ -272,7 +285,7 @@ static void test_no_lost_updates(void **state) {
     for (int t = 0; t < 3; t++)
         if (fj[t].status != TP_OK)
             fail_msg("databases.update_config %s: %s", flags[t], tp_status_name(fj[t].status));
-    r = tlt_call(g_env->owner, "databases.get_config", TLT_KV("org", team, "db", db));
+    tp_result *r = tlt_call(g_env->owner, "databases.get_config", TLT_KV("org", team, "db", db));
     tlt_expect(r, TP_OK, "databases.get_config");
     for (int t = 0; t < 3; t++)
         if (!tp_value_bool(tp_value_get(tp_result_value(r), flags[t])))
@@ -295,8 +308,11 @@ static int teardown(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parallel_creates_all_kept),
-        cmocka_unit_test(test_same_name_exactly_one_wins),
-        cmocka_unit_test(test_no_lost_updates),
+        cmocka_unit_test(test_same_name_databases),
+        cmocka_unit_test(test_same_name_groups_orgs_tokens),
+        cmocka_unit_test(test_no_lost_locations),
+        cmocka_unit_test(test_no_lost_members),
+        cmocka_unit_test(test_no_lost_config_flags),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -15,7 +15,9 @@
 
 static tlt_env *g_env;
 
-static int in_api(int32_t op) { return tp_op_path(op)[0] == '/'; }
+static int in_api(int32_t op) {
+    return tp_op_path(op)[0] == '/';
+}
 
 /* Any value for each path and required parameter: for calls the server must refuse before it
  * looks at them. */
@@ -43,8 +45,7 @@ static void unauthorized_everywhere(const char *token) {
     tp_client *c = tlt_client(g_env, token, NULL);
     int checked = 0;
     for (int32_t op = 0; op < tp_op_count(); op++) {
-        if (!in_api(op))
-            continue;
+        if (!in_api(op)) continue;
         tp_params *p = dummy_args(op);
         tp_result *r = NULL;
         tp_call(c, tp_op_id(op), p, &r);
@@ -113,8 +114,7 @@ static void test_403_404_other_users_org(void **state) {
     tp_client *c = tlt_client(g_env, token, NULL);
     int checked = 0;
     for (int32_t op = 0; op < tp_op_count(); op++) {
-        if (!in_api(op) || !tlt_has_param(op, "org", TP_PARAM_PATH))
-            continue;
+        if (!in_api(op) || !tlt_has_param(op, "org", TP_PARAM_PATH)) continue;
         tlt_args a;
         tlt_derive(g_env, op, &a);
         tp_result *r = NULL;
@@ -148,19 +148,18 @@ static void test_404_unknown_resources(void **state) {
     (void)state;
     int checked = 0;
     for (int32_t op = 0; op < tp_op_count(); op++) {
-        if (!in_api(op))
-            continue;
+        if (!in_api(op)) continue;
         for (int32_t j = 0; j < tp_op_param_count(op); j++) {
             const char *name = tp_op_param_name(op, j);
             /* Skip what the call itself creates, and locations (a code, checked below). */
-            if (tp_op_param_kind(op, j) != TP_PARAM_PATH || tlt_creates(op, name) || !strcmp(name, "location"))
+            if (tp_op_param_kind(op, j) != TP_PARAM_PATH || tlt_creates(op, name) ||
+                !strcmp(name, "location"))
                 continue;
             tlt_args a;
             tlt_derive(g_env, op, &a);
             char missing[TLT_NAME];
             tlt_fresh(missing, "missing");
-            if (!strcmp(name, "email"))
-                strcat(missing, "@example.com");
+            if (!strcmp(name, "email")) strcat(missing, "@example.com");
             assert_int_equal(tp_params_set_string(a.params, name, missing), TP_OK);
             tp_result *r = NULL;
             tp_call(g_env->owner, tp_op_id(op), a.params, &r);
@@ -193,11 +192,13 @@ static void test_409_duplicates(void **state) {
     tlt_group(g_env, team, group);
     tlt_group(g_env, team, group2);
     tlt_db(g_env, team, group, db);
-    expect_conflict(tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group)),
-                    "databases.create twice");
+    expect_conflict(
+        tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group)),
+        "databases.create twice");
     /* Database names are unique in the organization, not in the group. */
-    expect_conflict(tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group2)),
-                    "databases.create in another group");
+    expect_conflict(
+        tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group2)),
+        "databases.create in another group");
     expect_conflict(
         tlt_call(g_env->owner, "groups.create", TLT_KV("org", team, "name", group, "location", "ams")),
         "groups.create twice");
@@ -207,12 +208,14 @@ static void test_409_duplicates(void **state) {
     tlt_user(g_env, user, token);
     tlt_ok(tlt_call(g_env->owner, "members.add", TLT_KV("org", team, "username", user, "role", "member")),
            "members.add");
-    expect_conflict(tlt_call(g_env->owner, "members.add", TLT_KV("org", team, "username", user, "role", "member")),
-                    "members.add twice");
+    expect_conflict(
+        tlt_call(g_env->owner, "members.add", TLT_KV("org", team, "username", user, "role", "member")),
+        "members.add twice");
     char name[TLT_NAME];
     tlt_fresh(name, "duptok");
     tlt_ok(tlt_call(g_env->owner, "tokens.create", TLT_KV("token_name", name)), "tokens.create");
-    expect_conflict(tlt_call(g_env->owner, "tokens.create", TLT_KV("token_name", name)), "tokens.create twice");
+    expect_conflict(tlt_call(g_env->owner, "tokens.create", TLT_KV("token_name", name)),
+                    "tokens.create twice");
 }
 
 static void expect_invalid(tp_result *r, const char *what) {
@@ -239,13 +242,13 @@ static void test_400_422_invalid_input(void **state) {
     const char *bad_names[] = {"Upper", "under_score", "dot.ted", "with space", "sl/ash", too_long};
     for (size_t i = 0; i < sizeof bad_names / sizeof *bad_names; i++) {
         snprintf(what, sizeof what, "databases.create name \"%s\"", bad_names[i]);
-        expect_invalid(
-            tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", bad_names[i], "group", group)),
-            what);
+        expect_invalid(tlt_call(g_env->owner, "databases.create",
+                                TLT_KV("org", team, "name", bad_names[i], "group", group)),
+                       what);
         snprintf(what, sizeof what, "groups.create name \"%s\"", bad_names[i]);
-        expect_invalid(
-            tlt_call(g_env->owner, "groups.create", TLT_KV("org", team, "name", bad_names[i], "location", "ams")),
-            what);
+        expect_invalid(tlt_call(g_env->owner, "groups.create",
+                                TLT_KV("org", team, "name", bad_names[i], "location", "ams")),
+                       what);
     }
     /* 64 characters is still a name. */
     tlt_ok(tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", longest, "group", group)),
@@ -253,17 +256,19 @@ static void test_400_422_invalid_input(void **state) {
 
     char g2[TLT_NAME];
     tlt_fresh(g2, "badloc");
-    expect_invalid(tlt_call(g_env->owner, "groups.create", TLT_KV("org", team, "name", g2, "location", "zzz")),
-                   "groups.create at location zzz");
+    expect_invalid(
+        tlt_call(g_env->owner, "groups.create", TLT_KV("org", team, "name", g2, "location", "zzz")),
+        "groups.create at location zzz");
     expect_invalid(
         tlt_call(g_env->owner, "groups.add_location", TLT_KV("org", team, "group", group, "location", "zzz")),
         "groups.add_location zzz");
     /* A replica only goes where its group is. */
-    expect_invalid(tlt_call(g_env->owner, "instances.create", TLT_KV("org", team, "db", db, "location", "fra")),
-                   "instances.create outside the group's locations");
     expect_invalid(
-        tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", "nogroup-db", "group", "no-such-group")),
-        "databases.create in an unknown group");
+        tlt_call(g_env->owner, "instances.create", TLT_KV("org", team, "db", db, "location", "fra")),
+        "instances.create outside the group's locations");
+    expect_invalid(tlt_call(g_env->owner, "databases.create",
+                            TLT_KV("org", team, "name", "nogroup-db", "group", "no-such-group")),
+                   "databases.create in an unknown group");
 
     const char *bad_expirations[] = {"soon", "1x", "-1h", "1w2", "h"};
     for (size_t i = 0; i < sizeof bad_expirations / sizeof *bad_expirations; i++) {
@@ -285,8 +290,9 @@ static void test_400_422_invalid_input(void **state) {
 
     char user[TLT_NAME], token[80];
     tlt_user(g_env, user, token);
-    expect_invalid(tlt_call(g_env->owner, "members.add", TLT_KV("org", team, "username", user, "role", "god")),
-                   "members.add role god");
+    expect_invalid(
+        tlt_call(g_env->owner, "members.add", TLT_KV("org", team, "username", user, "role", "god")),
+        "members.add role god");
 
     /* Bodies that are not the object the route takes. */
     char path[300];
@@ -367,14 +373,10 @@ static int teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_401_no_token),
-        cmocka_unit_test(test_401_invalid_token),
-        cmocka_unit_test(test_401_revoked_token),
-        cmocka_unit_test(test_403_404_other_users_org),
-        cmocka_unit_test(test_404_unknown_resources),
-        cmocka_unit_test(test_409_duplicates),
-        cmocka_unit_test(test_400_422_invalid_input),
-        cmocka_unit_test(test_delete_protection),
+        cmocka_unit_test(test_401_no_token),          cmocka_unit_test(test_401_invalid_token),
+        cmocka_unit_test(test_401_revoked_token),     cmocka_unit_test(test_403_404_other_users_org),
+        cmocka_unit_test(test_404_unknown_resources), cmocka_unit_test(test_409_duplicates),
+        cmocka_unit_test(test_400_422_invalid_input), cmocka_unit_test(test_delete_protection),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -28,7 +28,8 @@ static void test_hostname_form(void **state) {
     char group[TLT_NAME], db[TLT_NAME], host[256], prefix[256];
     tlt_group(g_env, team, group);
     tlt_fresh(db, "hostdb");
-    tp_result *r = tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group));
+    tp_result *r =
+        tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group));
     tlt_expect(r, TP_OK, "databases.create");
     tlt_get_string(r, "database.Hostname", host, sizeof host);
     assert_string_equal(tp_value_string(tp_value_path(tp_result_value(r), "database.Name")), db);
@@ -52,15 +53,13 @@ static void test_hostname_form(void **state) {
     assert_int_equal(tp_value_length(list), 1);
     const char *ih = tp_value_string(tp_value_path(list, "0.hostname"));
     assert_non_null(ih);
-    if (!has_suffix(ih, domain))
-        fail_msg("instance hostname \"%s\" is not in %s", ih, domain);
+    if (!has_suffix(ih, domain)) fail_msg("instance hostname \"%s\" is not in %s", ih, domain);
     tp_result_free(r);
 }
 
 static int list_has(const tp_value *array, const char *s) {
     for (const tp_value *v = tp_value_first(array); v; v = tp_value_next(v))
-        if (tp_value_string(v) && !strcmp(tp_value_string(v), s))
-            return 1;
+        if (tp_value_string(v) && !strcmp(tp_value_string(v), s)) return 1;
     return 0;
 }
 
@@ -92,8 +91,7 @@ static void test_instances_in_group_locations(void **state) {
         const char *type = tp_value_string(tp_value_get(i, "type"));
         assert_non_null(region);
         assert_non_null(type);
-        if (!list_has(locations, region))
-            fail_msg("instance in %s, outside the group's locations", region);
+        if (!list_has(locations, region)) fail_msg("instance in %s, outside the group's locations", region);
         if (!strcmp(type, "primary")) {
             primaries++;
             assert_string_equal(region, "ams");
@@ -116,7 +114,8 @@ static void test_instances_in_group_locations(void **state) {
     r = tlt_call(g_env->owner, "instances.delete", TLT_KV("org", team, "db", db, "instance", primary));
     int32_t http = tp_result_http_status(r);
     if (http < 400 || http >= 500)
-        fail_msg("deleting the primary instance: expected a 4xx refusal, got %d: %s", http, tp_result_body(r, NULL));
+        fail_msg("deleting the primary instance: expected a 4xx refusal, got %d: %s", http,
+                 tp_result_body(r, NULL));
     tlt_expect_error_body(r, "instances.delete of the primary");
     tp_result_free(r);
 
@@ -208,7 +207,8 @@ static void test_audit_logs_and_pages(void **state) {
     tlt_ok(tlt_call(g_env->owner, "databases.delete", TLT_KV("org", org, "db", dbs[0])), "databases.delete");
 
     /* Everything on one page first: the reference order. */
-    tp_result *all = tlt_call(g_env->owner, "organizations.audit_logs", TLT_KV("org", org, "page_size", "100"));
+    tp_result *all =
+        tlt_call(g_env->owner, "organizations.audit_logs", TLT_KV("org", org, "page_size", "100"));
     tlt_expect(all, TP_OK, "organizations.audit_logs");
     const tp_value *logs = tp_value_get(tp_result_value(all), "audit_logs");
     size_t total = tp_value_length(logs);
@@ -223,8 +223,7 @@ static void test_audit_logs_and_pages(void **state) {
         creates += !strcmp(code, "db-create");
         deletes += !strcmp(code, "db-delete");
         /* Newest first. */
-        if (prev && strcmp(prev, at) < 0)
-            fail_msg("audit log not newest first: %s before %s", prev, at);
+        if (prev && strcmp(prev, at) < 0) fail_msg("audit log not newest first: %s before %s", prev, at);
         prev = at;
     }
     assert_int_equal(creates, 5);
@@ -240,8 +239,8 @@ static void test_audit_logs_and_pages(void **state) {
     for (int64_t page = 1; page <= pages + 1; page++) {
         char ps[24];
         snprintf(ps, sizeof ps, "%lld", (long long)page);
-        tp_result *r =
-            tlt_call(g_env->owner, "organizations.audit_logs", TLT_KV("org", org, "page_size", "2", "page", ps));
+        tp_result *r = tlt_call(g_env->owner, "organizations.audit_logs",
+                                TLT_KV("org", org, "page_size", "2", "page", ps));
         tlt_expect(r, TP_OK, "organizations.audit_logs page");
         const tp_value *p = tp_value_get(tp_result_value(r), "pagination");
         assert_int_equal(tp_value_int64(tp_value_get(p, "page")), page);
@@ -308,7 +307,8 @@ static void test_platform_token_lifecycle(void **state) {
         r = tlt_call(who ? c : g_env->owner, "tokens.list", NULL);
         tlt_expect(r, TP_OK, "tokens.list");
         int found = 0;
-        for (const tp_value *t = tp_value_first(tp_value_get(tp_result_value(r), "tokens")); t; t = tp_value_next(t)) {
+        for (const tp_value *t = tp_value_first(tp_value_get(tp_result_value(r), "tokens")); t;
+             t = tp_value_next(t)) {
             if (!strcmp(tp_value_string(tp_value_get(t, "name")), name)) {
                 found = 1;
                 assert_string_equal(tp_value_string(tp_value_get(t, "id")), id);
@@ -392,12 +392,9 @@ static int teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hostname_form),
-        cmocka_unit_test(test_instances_in_group_locations),
-        cmocka_unit_test(test_rotate_invalidates_jwts),
-        cmocka_unit_test(test_audit_logs_and_pages),
-        cmocka_unit_test(test_validate_never_expiring),
-        cmocka_unit_test(test_platform_token_lifecycle),
+        cmocka_unit_test(test_hostname_form),           cmocka_unit_test(test_instances_in_group_locations),
+        cmocka_unit_test(test_rotate_invalidates_jwts), cmocka_unit_test(test_audit_logs_and_pages),
+        cmocka_unit_test(test_validate_never_expiring), cmocka_unit_test(test_platform_token_lifecycle),
         cmocka_unit_test(test_members_and_roles),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -28,8 +28,7 @@ static void test_operation(void **state) {
     /* A body, when there is one, is a JSON object or array (else: TP_E_BAD_RESPONSE above). */
     size_t len = 0;
     tp_result_body(r, &len);
-    if (len)
-        assert_true(tp_value_type_of(tp_result_value(r)) >= TP_VALUE_ARRAY);
+    if (len) assert_true(tp_value_type_of(tp_result_value(r)) >= TP_VALUE_ARRAY);
     tp_result_free(r);
 }
 
