@@ -71,16 +71,53 @@ static tp_status res_delete(tp_client *c, const char *name, tp_result **r) {
     return use_tokens ? tp_tokens_revoke(c, name, NULL, r) : tp_databases_delete(c, org, name, NULL, r);
 }
 
-static tp_status res_list(tp_client *c, tp_result **r) {
-    return use_tokens ? tp_tokens_list(c, NULL, r) : tp_databases_list(c, org, NULL, r);
+/* Every name a list gives, following pagination.next when the server pages its answer. */
+typedef struct {
+    char **items;
+    int count, cap;
+} names;
+
+static void names_free(names *n) {
+    for (int i = 0; i < n->count; i++) free(n->items[i]);
+    free(n->items);
+    memset(n, 0, sizeof *n);
 }
 
-/* The names in a list answer, one by one. */
-static const tp_value *res_first(const tp_result *r) {
-    return tp_value_first(tp_value_get(tp_result_value(r), use_tokens ? "tokens" : "databases"));
-}
-static const char *res_name(const tp_value *item) {
-    return tp_value_string(tp_value_get(item, use_tokens ? "name" : "Name"));
+static tp_status res_list(tp_client *c, names *out) {
+    memset(out, 0, sizeof *out);
+    char cursor[256] = "";
+    for (int page = 0; page < 1000; page++) {
+        tp_params *p = NULL;
+        tp_params_new(&p);
+        if (cursor[0]) tp_params_set_string(p, "cursor", cursor);
+        tp_result *r = NULL;
+        tp_status st = use_tokens ? tp_tokens_list(c, p, &r) : tp_databases_list(c, org, p, &r);
+        tp_params_free(p);
+        if (st != TP_OK) {
+            tp_result_free(r);
+            names_free(out);
+            return st;
+        }
+        const tp_value *v = tp_result_value(r);
+        for (const tp_value *d = tp_value_first(tp_value_get(v, use_tokens ? "tokens" : "databases")); d;
+             d = tp_value_next(d)) {
+            const char *n = tp_value_string(tp_value_get(d, use_tokens ? "name" : "Name"));
+            if (!n) continue;
+            if (out->count == out->cap) {
+                out->cap = out->cap ? out->cap * 2 : 64;
+                out->items = realloc(out->items, (size_t)out->cap * sizeof *out->items);
+            }
+            out->items[out->count++] = strdup(n);
+        }
+        const char *next = tp_value_string(tp_value_path(v, "pagination.next"));
+        if (!next || !next[0] || strlen(next) >= sizeof cursor || !strcmp(next, cursor)) {
+            tp_result_free(r);
+            return TP_OK;
+        }
+        snprintf(cursor, sizeof cursor, "%s", next);
+        tp_result_free(r);
+    }
+    return TP_OK;
 }
 
 static int rnd(unsigned *seed, int n) { return (int)(rand_r(seed) % (unsigned)n); }
@@ -91,12 +128,10 @@ static int done(int i) {
     return time(NULL) >= deadline;
 }
 
-/* Whether `name` is in a list answer. */
-static int listed(const tp_result *r, const char *name) {
-    for (const tp_value *d = res_first(r); d; d = tp_value_next(d)) {
-        const char *n = res_name(d);
-        if (n && strcmp(n, name) == 0) return 1;
-    }
+/* Whether `name` is in a list. */
+static int listed(const names *l, const char *name) {
+    for (int i = 0; i < l->count; i++)
+        if (strcmp(l->items[i], name) == 0) return 1;
     return 0;
 }
 
@@ -137,16 +172,18 @@ static void *run_worker(void *arg) {
             if (st == TP_E_NOT_FOUND && w->state[n] == PRESENT)
                 fail(w, "%s acknowledged as created, but instances.create says 404%s", name, "");
         } else { /* list, and check our own databases against it */
-            st = res_list(w->client, &r);
+            names l;
+            st = res_list(w->client, &l);
             if (st == TP_OK) {
                 w->lists++;
                 for (int n = 0; n < w->names; n++) {
                     if (w->state[n] == UNKNOWN) continue;
                     name_of(name, sizeof name, w->id, n);
-                    int in = listed(r, name);
+                    int in = listed(&l, name);
                     if (in != (w->state[n] == PRESENT))
                         fail(w, "%s: list disagrees with acknowledged answers (%s)", name, in ? "listed" : "missing");
                 }
+                names_free(&l);
             }
         }
         w->calls++;
@@ -277,14 +314,15 @@ int main(int argc, char **argv) {
 
     /* Settle: with faults off, the whole list must agree with every acknowledged answer. */
     int present = 0, unknown = 0, listed_ours = 0;
-    res_list(c, &r);
-    if (tp_result_status(r) != TP_OK) fail(NULL, "final list failed: %s%s", tp_result_message(r), "");
-    for (const tp_value *d = res_first(r); d; d = tp_value_next(d)) {
-        const char *n = res_name(d);
+    names all;
+    tp_status lst = res_list(c, &all);
+    if (lst != TP_OK) fail(NULL, "final list failed: %s%s", tp_status_name(lst), "");
+    for (int i = 0; i < all.count; i++) {
+        const char *n = all.items[i];
         int wid, k;
-        if (!n || sscanf(n, "soak-%d-%d", &wid, &k) != 2) continue;
+        if (sscanf(n, "soak-%d-%d", &wid, &k) != 2) continue;
         listed_ours++;
-        if (wid < 0 || wid >= threads || k < 0 || k >= ws[wid].names) fail(NULL, "a database nobody created: %s%s", n, "");
+        if (wid < 0 || wid >= threads || k < 0 || k >= ws[wid].names) fail(NULL, "one nobody created: %s%s", n, "");
         else if (ws[wid].state[k] == ABSENT) fail(NULL, "%s exists though its deletion was acknowledged%s", n, "");
     }
     char name[64];
@@ -294,9 +332,9 @@ int main(int argc, char **argv) {
             if (ws[i].state[k] != PRESENT) continue;
             present++;
             name_of(name, sizeof name, i, k);
-            if (!listed(r, name)) fail(NULL, "%s acknowledged as created, but missing%s", name, "");
+            if (!listed(&all, name)) fail(NULL, "%s acknowledged as created, but missing%s", name, "");
         }
-    tp_result_free(r);
+    names_free(&all);
     printf("%ld calls (%ld ok) by %d workers; %d %s listed: %d acknowledged, %d unknown outcome\n", calls, ok,
            threads, listed_ours, use_tokens ? "tokens" : "databases", present, unknown);
     if (listed_ours < present || listed_ours > present + unknown)
