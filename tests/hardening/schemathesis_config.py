@@ -6,6 +6,13 @@ Every deviation turso-local declares from openapi.json turns off the one check i
 one operation it concerns; every other check stays on for every operation. not_a_server_error is
 never turned off: a 5xx is always a failure. Path parameters named organizationSlug get the
 bootstrap user's organization, so that generated requests reach real resources.
+
+Shapes read from spec-deviations.json (a missing file means no deviation):
+  [{"operationId": "listOrganizations", "check": "response_schema_conformance", "why": "..."}, ...]
+  {"deviations": [ ...the same... ]}      or      {"listOrganizations": ["check", ...], ...}
+"operation"/"operation_id" may stand for "operationId", "checks" (a list) for "check"; an
+operationId of "*" turns the check off everywhere (e.g. unsupported_method: cpp-httplib answers
+400 to TRACE before any route sees it). schemathesis_summary.py prints a failed run in this shape.
 """
 import json
 import os
