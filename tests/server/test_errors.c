@@ -188,20 +188,6 @@ static void expect_conflict(tp_result *r, const char *what) {
 static void test_409_duplicates(void **state) {
     (void)state;
     const char *team = g_env->team;
-    char group[TLT_NAME], group2[TLT_NAME], db[TLT_NAME];
-    tlt_group(g_env, team, group);
-    tlt_group(g_env, team, group2);
-    tlt_db(g_env, team, group, db);
-    expect_conflict(
-        tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group)),
-        "databases.create twice");
-    /* Database names are unique in the organization, not in the group. */
-    expect_conflict(
-        tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group2)),
-        "databases.create in another group");
-    expect_conflict(
-        tlt_call(g_env->owner, "groups.create", TLT_KV("org", team, "name", group, "location", "ams")),
-        "groups.create twice");
     expect_conflict(tlt_call(g_env->owner, "organizations.create", TLT_KV("name", team)),
                     "organizations.create twice");
     char user[TLT_NAME], token[80];
@@ -218,6 +204,25 @@ static void test_409_duplicates(void **state) {
                     "tokens.create twice");
 }
 
+static void test_409_duplicate_databases_groups(void **state) {
+    (void)state;
+    const char *team = g_env->team;
+    char group[TLT_NAME], group2[TLT_NAME], db[TLT_NAME];
+    tlt_group(g_env, team, group);
+    tlt_group(g_env, team, group2);
+    tlt_db(g_env, team, group, db);
+    expect_conflict(
+        tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group)),
+        "databases.create twice");
+    /* Database names are unique in the organization, not in the group. */
+    expect_conflict(
+        tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group2)),
+        "databases.create in another group");
+    expect_conflict(
+        tlt_call(g_env->owner, "groups.create", TLT_KV("org", team, "name", group, "location", "ams")),
+        "groups.create twice");
+}
+
 static void expect_invalid(tp_result *r, const char *what) {
     tp_status st = tp_result_status(r);
     if (st != TP_E_BAD_REQUEST && st != TP_E_UNPROCESSABLE)
@@ -231,6 +236,13 @@ static void test_400_422_invalid_input(void **state) {
     (void)state;
     const char *team = g_env->team;
     char group[TLT_NAME], db[TLT_NAME], what[512];
+    char user[TLT_NAME], token[80];
+    tlt_user(g_env, user, token);
+    expect_invalid(
+        tlt_call(g_env->owner, "members.add", TLT_KV("org", team, "username", user, "role", "god")),
+        "members.add role god");
+    expect_invalid(tlt_call(g_env->owner, "organizations.create", TLT_KV("name", "Not An Org")),
+                   "organizations.create name \"Not An Org\"");
     tlt_group(g_env, team, group);
     tlt_db(g_env, team, group, db);
 
@@ -287,12 +299,6 @@ static void test_400_422_invalid_input(void **state) {
     expect_invalid(tlt_call(g_env->owner, "databases.create_token",
                             TLT_KV("org", team, "db", db, "authorization", "root")),
                    "databases.create_token authorization root");
-
-    char user[TLT_NAME], token[80];
-    tlt_user(g_env, user, token);
-    expect_invalid(
-        tlt_call(g_env->owner, "members.add", TLT_KV("org", team, "username", user, "role", "god")),
-        "members.add role god");
 
     /* Bodies that are not the object the route takes. */
     char path[300];
@@ -373,10 +379,15 @@ static int teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_401_no_token),          cmocka_unit_test(test_401_invalid_token),
-        cmocka_unit_test(test_401_revoked_token),     cmocka_unit_test(test_403_404_other_users_org),
-        cmocka_unit_test(test_404_unknown_resources), cmocka_unit_test(test_409_duplicates),
-        cmocka_unit_test(test_400_422_invalid_input), cmocka_unit_test(test_delete_protection),
+        cmocka_unit_test(test_401_no_token),
+        cmocka_unit_test(test_401_invalid_token),
+        cmocka_unit_test(test_401_revoked_token),
+        cmocka_unit_test(test_403_404_other_users_org),
+        cmocka_unit_test(test_404_unknown_resources),
+        cmocka_unit_test(test_409_duplicates),
+        cmocka_unit_test(test_409_duplicate_databases_groups),
+        cmocka_unit_test(test_400_422_invalid_input),
+        cmocka_unit_test(test_delete_protection),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
