@@ -1,0 +1,88 @@
+// Request bodies: parsing and typed access with clear 400s.
+#include "api.hpp"
+#include "validate.hpp"
+
+namespace tl {
+
+Body::Body(const std::string &text) {
+    size_t i = 0;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
+    if (i == text.size()) {
+        doc_ = json_object();
+        return;
+    }
+    doc_ = json_parse(text);
+    if (!doc_) fail(400, "invalid JSON in request body");
+    if (!cJSON_IsObject(doc_.get())) fail(400, "request body must be a JSON object");
+}
+
+const cJSON *Body::raw(const char *key) const {
+    const cJSON *v = cJSON_GetObjectItem(doc_.get(), key);
+    if (!v || cJSON_IsNull(v)) return nullptr;
+    return v;
+}
+
+std::optional<std::string> Body::str(const char *key) const {
+    const cJSON *v = raw(key);
+    if (!v) return std::nullopt;
+    if (!cJSON_IsString(v)) fail(400, std::string("field '") + key + "' must be a string");
+    return std::string(v->valuestring);
+}
+
+std::string Body::require_str(const char *key) const {
+    auto s = str(key);
+    if (!s || s->empty()) fail(400, std::string("field '") + key + "' is required");
+    return *s;
+}
+
+std::optional<bool> Body::boolean(const char *key) const {
+    const cJSON *v = raw(key);
+    if (!v) return std::nullopt;
+    if (!cJSON_IsBool(v)) fail(400, std::string("field '") + key + "' must be a boolean");
+    return cJSON_IsTrue(v) != 0;
+}
+
+std::optional<int64_t> Body::integer(const char *key) const {
+    const cJSON *v = raw(key);
+    if (!v) return std::nullopt;
+    double d = v->valuedouble;
+    if (!cJSON_IsNumber(v) || d != static_cast<double>(static_cast<int64_t>(d)) || d > 9e15 || d < -9e15)
+        fail(400, std::string("field '") + key + "' must be an integer");
+    return static_cast<int64_t>(d);
+}
+
+std::optional<std::vector<std::string>> Body::strings(const char *key) const {
+    const cJSON *v = raw(key);
+    if (!v) return std::nullopt;
+    if (!cJSON_IsArray(v)) fail(400, std::string("field '") + key + "' must be an array of strings");
+    std::vector<std::string> out;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v) {
+        if (!cJSON_IsString(it)) fail(400, std::string("field '") + key + "' must be an array of strings");
+        out.emplace_back(it->valuestring);
+    }
+    return out;
+}
+
+Body &Ctx::body() {
+    if (!body_) body_.emplace(req.body);
+    return *body_;
+}
+
+void Ctx::reply(Json j) {
+    res.status = 200;
+    res.set_content(json_print(j.get()), "application/json");
+}
+
+void Ctx::reply_empty() {
+    res.status = 200;
+    res.body.clear();
+}
+
+void Ctx::need_role(int min_role, const char *what) const {
+    if (role < min_role)
+        fail(403, std::string("you need the role ") + role_name(min_role) + " or higher in organization " +
+                      org_slug + " to " + what);
+}
+
+} // namespace tl

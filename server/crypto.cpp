@@ -1,0 +1,106 @@
+#include "crypto.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdexcept>
+
+namespace tl {
+
+std::string random_bytes(size_t n) {
+    std::string out(n, '\0');
+    if (n && RAND_bytes(reinterpret_cast<unsigned char *>(&out[0]), static_cast<int>(n)) != 1)
+        throw std::runtime_error("random number generator failed");
+    return out;
+}
+
+std::string sha256(const std::string &data) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1)
+        throw std::runtime_error("sha256 failed");
+    return std::string(reinterpret_cast<char *>(md), len);
+}
+
+bool equal_ct(const std::string &a, const std::string &b) {
+    if (a.size() != b.size()) return false;
+    return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+static const char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string base64url(const std::string &raw) {
+    std::string out;
+    out.reserve((raw.size() + 2) / 3 * 4);
+    size_t i = 0;
+    auto b = [&](size_t k) { return static_cast<unsigned char>(raw[k]); };
+    for (; i + 2 < raw.size(); i += 3) {
+        unsigned v = (b(i) << 16) | (b(i + 1) << 8) | b(i + 2);
+        out += kB64[(v >> 18) & 63];
+        out += kB64[(v >> 12) & 63];
+        out += kB64[(v >> 6) & 63];
+        out += kB64[v & 63];
+    }
+    if (i + 1 == raw.size()) {
+        unsigned v = b(i) << 16;
+        out += kB64[(v >> 18) & 63];
+        out += kB64[(v >> 12) & 63];
+    } else if (i + 2 == raw.size()) {
+        unsigned v = (b(i) << 16) | (b(i + 1) << 8);
+        out += kB64[(v >> 18) & 63];
+        out += kB64[(v >> 12) & 63];
+        out += kB64[(v >> 6) & 63];
+    }
+    return out;
+}
+
+static int b64val(char c) {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '-') return 62;
+    if (c == '_') return 63;
+    return -1;
+}
+
+bool base64url_decode(const std::string &text, std::string &out) {
+    out.clear();
+    if (text.size() % 4 == 1) return false;
+    unsigned acc = 0;
+    int bits = 0;
+    for (char c : text) {
+        int v = b64val(c);
+        if (v < 0) return false;
+        acc = (acc << 6) | static_cast<unsigned>(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += static_cast<char>((acc >> bits) & 0xff);
+        }
+    }
+    return true;
+}
+
+std::string hex(const std::string &raw) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(raw.size() * 2);
+    for (unsigned char c : raw) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+std::string new_uuid() {
+    std::string r = random_bytes(16);
+    r[6] = static_cast<char>((r[6] & 0x0f) | 0x40);
+    r[8] = static_cast<char>((r[8] & 0x3f) | 0x80);
+    std::string h = hex(r);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+           h.substr(20);
+}
+
+std::string new_secret_token() { return "tlp_" + base64url(random_bytes(32)); }
+
+} // namespace tl

@@ -1,0 +1,122 @@
+#include "server.hpp"
+
+#include "crypto.hpp"
+#include "model.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace tl {
+
+namespace {
+constexpr size_t kMaxBody = 1 << 20;
+
+std::vector<std::string> split_template(const std::string &path) {
+    std::vector<std::string> segs;
+    size_t i = 1;
+    while (i <= path.size()) {
+        size_t slash = path.find('/', i);
+        if (slash == std::string::npos) slash = path.size();
+        segs.push_back(path.substr(i, slash - i));
+        i = slash + 1;
+    }
+    return segs;
+}
+} // namespace
+
+LocalServer::LocalServer(const Options &o) : opts_(o) {
+    store_ = std::make_unique<Store>(opts_.data.empty() ? ":memory:" : opts_.data);
+    auth_ = std::make_unique<Auth>(*store_);
+
+    add_token_routes(routes_);
+    add_org_routes(routes_);
+    add_member_routes(routes_);
+    add_group_routes(routes_);
+    add_database_routes(routes_);
+    add_instance_routes(routes_);
+    add_jwt_routes(routes_);
+    for (const auto &r : routes_) route_segs_.push_back(split_template(r.path));
+
+    token_ = opts_.token;
+    if (token_.empty()) {
+        token_ = new_secret_token();
+        token_generated_ = true;
+    }
+    add_user("local", token_);
+    for (const auto &u : opts_.users) add_user(u.first, u.second);
+    for (const auto &spec : opts_.faults) {
+        Json j = json_parse(spec);
+        if (!j) throw std::runtime_error("--fault: not valid JSON: " + spec);
+        try {
+            faults_.add(j.get());
+        } catch (const ApiError &e) {
+            throw std::runtime_error(std::string("--fault: ") + e.what());
+        }
+    }
+
+    size_t threads = opts_.threads > 0 ? static_cast<size_t>(opts_.threads)
+                                       : std::max<size_t>(64, 8 * std::thread::hardware_concurrency());
+    // Each keep-alive connection holds a pool thread in cpp-httplib: keep plenty.
+    http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http_.set_tcp_nodelay(true);
+    http_.set_keep_alive_max_count(100000);
+    http_.set_payload_max_length(kMaxBody);
+    http_.set_error_handler([](const httplib::Request &, httplib::Response &res) {
+        if (!res.body.empty()) return;
+        if (res.status == 413) return send_error(res, 413, "request body too large (the limit is 1 MiB)");
+        send_error(res, res.status, res.status == 400 ? "bad request" : "HTTP error " + std::to_string(res.status));
+    });
+    http_.set_exception_handler([](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
+        send_error(res, 500, "internal error");
+    });
+    auto h = [this](const httplib::Request &req, httplib::Response &res) { handle(req, res); };
+    http_.Get(".*", h);
+    http_.Post(".*", h);
+    http_.Put(".*", h);
+    http_.Patch(".*", h);
+    http_.Delete(".*", h);
+    http_.Options(".*", h);
+}
+
+LocalServer::~LocalServer() { stop(); }
+
+void LocalServer::add_user(const std::string &name, const std::string &token) {
+    std::lock_guard<std::mutex> g(store_->write_mutex());
+    Conn &w = store_->writer();
+    w.exec("BEGIN IMMEDIATE");
+    try {
+        int64_t uid = ensure_user(w, name);
+        add_login_token(w, uid, token);
+        w.exec("COMMIT");
+    } catch (const ApiError &e) {
+        w.exec("ROLLBACK");
+        throw std::runtime_error("user " + name + ": " + e.what());
+    } catch (...) {
+        w.exec("ROLLBACK");
+        throw;
+    }
+}
+
+void LocalServer::bind() {
+    if (opts_.port == 0) {
+        port_ = http_.bind_to_any_port(opts_.host);
+    } else {
+        port_ = http_.bind_to_port(opts_.host, opts_.port) ? opts_.port : -1;
+    }
+    if (port_ <= 0) throw std::runtime_error("cannot listen on " + opts_.host + ":" + std::to_string(opts_.port));
+    std::string host = opts_.host.find(':') != std::string::npos ? "[" + opts_.host + "]" : opts_.host;
+    url_ = "http://" + host + ":" + std::to_string(port_);
+}
+
+void LocalServer::serve() { http_.listen_after_bind(); }
+
+void LocalServer::serve_background() {
+    thread_ = std::thread([this] { serve(); });
+}
+
+void LocalServer::stop() {
+    http_.stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+} // namespace tl

@@ -1,0 +1,267 @@
+#include "store.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace tl {
+
+namespace {
+const char *kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS users(
+  id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, email TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS orgs(
+  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, name TEXT NOT NULL, type TEXT NOT NULL,
+  uuid TEXT NOT NULL, overages INTEGER NOT NULL DEFAULT 0, require_mfa INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS members(
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY(org_id, user_id));
+CREATE INDEX IF NOT EXISTS members_user ON members(user_id);
+CREATE TABLE IF NOT EXISTS invites(
+  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  email TEXT NOT NULL, role TEXT NOT NULL, token TEXT NOT NULL, created_at INTEGER NOT NULL,
+  UNIQUE(org_id, email));
+CREATE TABLE IF NOT EXISTS grp(
+  id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, name TEXT NOT NULL,
+  primary_loc TEXT NOT NULL, version TEXT NOT NULL, delete_protection INTEGER NOT NULL DEFAULT 0,
+  archived INTEGER NOT NULL DEFAULT 0, key BLOB NOT NULL, created_at INTEGER NOT NULL,
+  UNIQUE(org_id, name));
+CREATE TABLE IF NOT EXISTS group_locations(
+  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE, location TEXT NOT NULL,
+  added INTEGER NOT NULL, PRIMARY KEY(group_id, location));
+CREATE TABLE IF NOT EXISTS dbs(
+  id INTEGER PRIMARY KEY, uuid TEXT NOT NULL UNIQUE,
+  org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  group_id INTEGER NOT NULL REFERENCES grp(id) ON DELETE CASCADE, name TEXT NOT NULL,
+  size_limit TEXT NOT NULL DEFAULT '', block_reads INTEGER NOT NULL DEFAULT 0,
+  block_writes INTEGER NOT NULL DEFAULT 0, allow_attach INTEGER NOT NULL DEFAULT 0,
+  delete_protection INTEGER NOT NULL DEFAULT 0, allowed_ips TEXT NOT NULL DEFAULT '[]',
+  allowed_vpcs TEXT NOT NULL DEFAULT '[]', is_schema INTEGER NOT NULL DEFAULT 0,
+  schema_name TEXT NOT NULL DEFAULT '', archived INTEGER NOT NULL DEFAULT 0,
+  seed_bytes INTEGER NOT NULL DEFAULT 0, key BLOB NOT NULL, created_at INTEGER NOT NULL,
+  UNIQUE(org_id, name));
+CREATE INDEX IF NOT EXISTS dbs_group ON dbs(group_id);
+CREATE TABLE IF NOT EXISTS instances(
+  id INTEGER PRIMARY KEY, uuid TEXT NOT NULL, db_id INTEGER NOT NULL REFERENCES dbs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL, type TEXT NOT NULL, location TEXT NOT NULL, created_at INTEGER NOT NULL,
+  UNIQUE(db_id, name));
+CREATE TABLE IF NOT EXISTS api_tokens(
+  id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE, name TEXT, kind TEXT NOT NULL,
+  hash BLOB NOT NULL UNIQUE, org_id INTEGER REFERENCES orgs(id) ON DELETE CASCADE, group_name TEXT,
+  scopes TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, UNIQUE(user_id, name));
+CREATE TABLE IF NOT EXISTS audit_logs(
+  id INTEGER PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  code TEXT NOT NULL, message TEXT NOT NULL, origin TEXT NOT NULL, author TEXT NOT NULL,
+  data TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_org ON audit_logs(org_id, id);
+CREATE TABLE IF NOT EXISTS dumps(
+  id TEXT PRIMARY KEY, org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  data BLOB NOT NULL, created_at INTEGER NOT NULL);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1');
+)SQL";
+} // namespace
+
+// ---- Stmt
+
+Stmt::~Stmt() {
+    if (!s_) return;
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+    conn_->give_back(*sql_, s_);
+}
+
+Stmt &Stmt::bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+}
+Stmt &Stmt::bind(int i, const std::string &v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+Stmt &Stmt::bind(int i, const char *v) {
+    if (!v) return bind(i, nullptr);
+    sqlite3_bind_text(s_, i, v, -1, SQLITE_TRANSIENT);
+    return *this;
+}
+Stmt &Stmt::bind(int i, std::nullptr_t) {
+    sqlite3_bind_null(s_, i);
+    return *this;
+}
+Stmt &Stmt::bind_blob(int i, const std::string &v) {
+    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+}
+
+bool Stmt::step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    conn_->raise(rc);
+}
+
+void Stmt::run() {
+    while (step()) {
+    }
+}
+
+std::string Stmt::str(int col) const {
+    const void *p = sqlite3_column_blob(s_, col);
+    int n = sqlite3_column_bytes(s_, col);
+    return p ? std::string(static_cast<const char *>(p), static_cast<size_t>(n)) : std::string();
+}
+
+// ---- Conn
+
+Conn::Conn(const std::string &uri, bool create) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw std::runtime_error("cannot open database: " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+    sqlite3_extended_result_codes(db_, 1);
+}
+
+Conn::~Conn() {
+    for (auto *s : all_) sqlite3_finalize(s);
+    sqlite3_close(db_);
+}
+
+Stmt Conn::q(const std::string &sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) it = cache_.emplace(sql, std::vector<sqlite3_stmt *>()).first;
+    sqlite3_stmt *s = nullptr;
+    if (!it->second.empty()) {
+        s = it->second.back();
+        it->second.pop_back();
+    } else {
+        int rc = sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &s, nullptr);
+        if (rc != SQLITE_OK) raise(rc);
+        all_.push_back(s);
+    }
+    return Stmt(*this, it->first, s);
+}
+
+void Conn::exec(const char *sql) {
+    char *err = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError(msg);
+        throw std::runtime_error("sqlite: " + msg);
+    }
+}
+
+void Conn::raise(int rc) const {
+    std::string msg = sqlite3_errmsg(db_);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) throw ConstraintError(msg);
+    throw std::runtime_error("sqlite: " + msg);
+}
+
+// ---- Store
+
+Store::Store(const std::string &path) {
+    memory_ = path.empty() || path == ":memory:";
+    if (memory_) {
+        uri_ = ":memory:";
+    } else {
+        // Create the file ourselves so that it is private (0600) from the start; SQLite gives the
+        // -wal and -shm files the same mode.
+        int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) throw std::runtime_error("cannot open " + path);
+        ::close(fd);
+        uri_ = path;
+    }
+    writer_ = new Conn(uri_, true);
+    try {
+        if (!memory_) {
+            writer_->exec("PRAGMA journal_mode=WAL");
+            // WAL + NORMAL: a commit is in the WAL file (the OS has it) before we answer, so a
+            // kill -9 loses nothing acknowledged; only a power loss could lose the last commits.
+            writer_->exec("PRAGMA synchronous=NORMAL");
+        }
+        writer_->exec("PRAGMA foreign_keys=ON");
+        create_schema();
+    } catch (...) {
+        delete writer_;
+        throw;
+    }
+}
+
+Store::~Store() {
+    for (auto *c : all_readers_) delete c;
+    delete writer_;
+}
+
+void Store::create_schema() {
+    writer_->exec("BEGIN IMMEDIATE");
+    try {
+        writer_->exec(kSchema);
+        writer_->exec("COMMIT");
+    } catch (...) {
+        writer_->exec("ROLLBACK");
+        throw;
+    }
+}
+
+Store::Lease::Lease(Store &s) : store_(s), conn_(nullptr) {
+    if (s.memory_) {
+        s.write_mu_.lock();
+        conn_ = s.writer_;
+        return;
+    }
+    {
+        std::lock_guard<std::mutex> g(s.pool_mu_);
+        if (!s.idle_readers_.empty()) {
+            conn_ = s.idle_readers_.back();
+            s.idle_readers_.pop_back();
+            return;
+        }
+    }
+    Conn *c = new Conn(s.uri_, false);
+    try {
+        c->exec("PRAGMA foreign_keys=ON");
+        c->exec("PRAGMA query_only=ON");
+    } catch (...) {
+        delete c;
+        throw;
+    }
+    std::lock_guard<std::mutex> g(s.pool_mu_);
+    s.all_readers_.push_back(c);
+    conn_ = c;
+}
+
+Store::Lease::~Lease() {
+    if (store_.memory_) {
+        store_.write_mu_.unlock();
+        return;
+    }
+    std::lock_guard<std::mutex> g(store_.pool_mu_);
+    store_.idle_readers_.push_back(conn_);
+}
+
+int64_t now_seconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string rfc3339(int64_t t) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+} // namespace tl
