@@ -123,6 +123,11 @@ void tlt_db(tlt_env *env, const char *org, const char *group, char out[TLT_NAME]
 void tlt_instance(tlt_env *env, const char *org, const char *db, const char *location, char out[TLT_NAME]) {
     tp_result *r =
         tlt_call(env->owner, "instances.create", TLT_KV("org", org, "db", db, "location", location));
+    if (tp_result_status(r) == TP_E_CONFLICT) {
+        /* A database may get a replica in each of its group's locations by itself. */
+        tp_result_free(r);
+        r = tlt_call(env->owner, "instances.get", TLT_KV("org", org, "db", db, "instance", location));
+    }
     tlt_expect(r, TP_OK, "instances.create");
     tlt_get_string(r, "instance.name", out, TLT_NAME);
     tp_result_free(r);
@@ -305,7 +310,11 @@ static void resolve_rest(tlt_args *a) {
             tlt_fresh(value, "new");
             set(a, name, value);
         } else if (!strcmp(name, "location")) {
-            /* A replica goes in the group's second location; a new group starts anywhere. */
+            /* A replica goes in the group's second location, made free first (a database may
+             * get a replica in each group location by itself); a new group starts anywhere. */
+            if (a->db[0])
+                tp_result_free(tlt_call(env->owner, "instances.delete",
+                                        TLT_KV("org", a->org, "db", a->db, "instance", "lhr")));
             set(a, name, a->db[0] ? "lhr" : "ams");
         } else if (!strcmp(name, "username")) {
             char token[80];
