@@ -4,6 +4,7 @@
 #include "model.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 
 namespace tl {
@@ -112,6 +113,8 @@ void LocalServer::serve() { http_.listen_after_bind(); }
 
 void LocalServer::serve_background() {
     thread_ = std::thread([this] { serve(); });
+    // httplib's stop() does nothing until the loop runs: wait for it, so that stop() always works.
+    for (int i = 0; i < 5000 && !http_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void LocalServer::stop() {
