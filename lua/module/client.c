@@ -141,6 +141,7 @@ int tl_client_new(lua_State *L) {
 /* ---- calls ------------------------------------------------------------------------------- */
 
 static int call_op(lua_State *L, tl_client *c, int op_index, int args_idx) {
+    lua_settop(L, args_idx); /* an absent args table must not become the boxes pushed below */
     tl_box *params = tl_box_new(L, TL_BOX_PARAMS);
     if (tp_params_new((tp_params **)&params->ptr) != TP_OK) luaL_error(L, "not enough memory");
     tl_fill_params(L, op_index, args_idx, params->ptr);
