@@ -111,7 +111,6 @@ static void create_arg_table(lua_State *L, const args *a) {
 
 static int run_chunk(lua_State *L, int status, int nargs) {
     if (status == LUA_OK) {
-        if (nargs) lua_insert(L, -(nargs + 1));
         status = tursh_docall(L, nargs, 0);
     } else if (nargs) {
         lua_pop(L, nargs);
