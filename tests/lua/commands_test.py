@@ -65,6 +65,7 @@ class Commands(unittest.TestCase):
 
     def test_org_auth_locations(self):
         orgs = self.json_of("org", "list")
+        orgs = orgs["organizations"] if isinstance(orgs, dict) else orgs
         self.assertIn("local", [o["slug"] for o in orgs])
         members = self.json_of("org", "members", "list")["members"]
         self.assertTrue(any(m["username"] == "local" for m in members))
