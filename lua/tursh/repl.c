@@ -145,7 +145,9 @@ void tursh_repl(lua_State *L, int json) {
     if (tty) {
         rl_readline_name = "tursh";
         rl_attempted_completion_function = complete;
-        rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{(,+-*/%^~#[]";
+        static char breaks[] = " \t\n\"\\'`@$><=;|&{(,+-*/%^~#[]"; /* not '.' or ':' */
+        rl_basic_word_break_characters = breaks;
+        rl_completer_word_break_characters = breaks;
         using_history();
         stifle_history(HISTORY_MAX);
         const char *home = getenv("HOME");
