@@ -154,8 +154,9 @@ class Tools:
                     return os.path.join(dirpath, name)
             raise SystemExit(f"{name} not found under {build}: build first (scripts/bench does)")
 
-        for name in ["seq_c", "seq_curl", "conc_c", "bulk_c", "list_c", "tp_list_static", "tursh", "turso-local"]:
-            setattr(self, name.replace("-", "_"), find(name))
+        for name in ["seq_c", "seq_curl", "conc_c", "bulk_c", "list_c", "tp_list_static", "tursh"]:
+            setattr(self, name, find(name))
+        self.find = find
         self.library = self.find_library()
 
     def find_library(self):
@@ -505,6 +506,14 @@ def render(data, out_dir):
       f"it is started by the script and its token is random (`$URL`, `$TOKEN` below). Rates are medians of "
       f"{cfg['rounds']} run(s); CPU columns are per call, with start-up and warm-up subtracted (a second run with 0 calls).")
     w("")
+    if data.get("stub"):
+        w("**These numbers are against bench-stub-server (bench/stub_server.cpp), a stand-in answering from memory, "
+          "because turso-local was not built: they compare the clients, not turso-local.** Section 5 measures the stub.")
+        w("")
+    if not data.get("tursh_args_work", True):
+        w("tursh could not pass arguments to a script (fixed by bench/patches/tursh-script-args.patch); the tursh "
+          "runs received theirs through `-e 'arg = {...}'`, which costs nothing measurable.")
+        w("")
     w("![results](results.png)")
     w("")
 
@@ -686,6 +695,8 @@ def main():
     ap.add_argument("--out", help="results directory (default bench/results, or build-bench/results-quick with --quick)")
     ap.add_argument("--render", metavar="JSON", help="only render results.md and results.png from a results.json")
     ap.add_argument("--command", default="scripts/bench", help="the command line recorded in results.md")
+    ap.add_argument("--server", choices=["auto", "turso-local", "stub"], default="auto",
+                    help="the server: turso-local (auto: when built, else the stub of bench/stub_server.cpp)")
     ap.add_argument("--analysis", metavar="FILE", help="markdown of findings to include in results.md")
     args = ap.parse_args()
 
@@ -703,17 +714,28 @@ def main():
 
     cfg = QUICK if args.quick else FULL
     tools = Tools(os.path.abspath(args.build))
+    server_binary = None
+    if args.server in ("auto", "turso-local"):
+        try:
+            server_binary = tools.find("turso-local")
+        except SystemExit:
+            if args.server == "turso-local":
+                raise
+    if not server_binary:
+        server_binary = tools.find("bench-stub-server")
+        log("turso-local is not built: using bench-stub-server (bench/stub_server.cpp), NOT turso-local")
     tursh_args_work = probe_tursh_args(tools.tursh)
     token = "bench-" + secrets.token_hex(16)
     work = tempfile.mkdtemp(prefix="tp-bench-")
     servers = []
     try:
-        main_server = Server(tools.turso_local, os.path.join(work, "main.db"), token)
+        main_server = Server(server_binary, os.path.join(work, "main.db"), token)
         servers.append(main_server)
         main_server.ensure_default_group()
         log(f"turso-local at {main_server.url} (pid {main_server.pid}, data in {work})")
 
         data = dict(config=cfg, quick=args.quick, command=args.command, machine=machine(), tursh_args_work=tursh_args_work,
+                    stub=os.path.basename(server_binary) != "turso-local",
                     server_command=shell_line(main_server.argv))
         log("1. sequential")
         data["sequential"] = sequential(tools, main_server, cfg)
@@ -723,13 +745,13 @@ def main():
         data["bulk"] = bulk(tools, main_server, cfg)
 
         log("4. start-up and footprint")
-        list_server = Server(tools.turso_local, os.path.join(work, "list.db"), token)
+        list_server = Server(server_binary, os.path.join(work, "list.db"), token)
         servers.append(list_server)
         list_server.ensure_default_group()
         data["footprint"] = footprint(tools, cfg, work, list_server)
 
         log("5. turso-local under wrk")
-        create_server = Server(tools.turso_local, os.path.join(work, "create.db"), token)
+        create_server = Server(server_binary, os.path.join(work, "create.db"), token)
         servers.append(create_server)
         create_server.ensure_default_group()
         data["server"] = server_itself(tools, create_server, cfg, data["concurrent"])
