@@ -65,6 +65,11 @@ bool check_http_url(std::string_view url, std::string &error) {
         error = "the URL must start with http:// or https:// and a host";
         return false;
     }
+    // libcurl's parser forgets an empty query or fragment ("https://h/#"), so look at the text.
+    if (url.find_first_of("?#") != std::string_view::npos) {
+        error = "the URL must not have a query or fragment";
+        return false;
+    }
     UrlHandle h;
     if (!h.u) throw std::bad_alloc();
     std::string text(url);

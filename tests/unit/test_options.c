@@ -95,6 +95,9 @@ static void test_base_url_validated(void **state) {
                          "ftp://api.turso.tech",
                          "https://",
                          "http://h/x?q=1",
+                         "http://h:1/#",
+                         "http://h/?",
+                         "https://h/#frag",
                          "/v1/organizations",
                          "https://h\xff/",
                          "mailto:me@example.com"};
