@@ -173,9 +173,9 @@ def lua(name):
 
 
 def tursh_argv(tursh, script, *args):
-    """`tursh SCRIPT ARGS...`; when this tursh cannot pass arguments to a script (the bug fixed
-    by bench/patches/tursh-script-args.patch), the arguments go in through -e as the global
-    `arg`, which bench/lua/common.lua reads when `...` is empty."""
+    """`tursh SCRIPT ARGS...`; when this tursh cannot pass arguments to a script (a bug of
+    lua/tursh/main.c before 3fbf18a), the arguments go in through -e as the global `arg`, which
+    bench/lua/common.lua reads when `...` is empty."""
     if TURSH_ARGS_WORK:
         return [tursh, script, *args]
     table = ", ".join(json.dumps(a) for a in args)
@@ -193,7 +193,7 @@ def probe_tursh_args(tursh):
         out = subprocess.run([tursh, f.name, "x"], capture_output=True, text=True)
     TURSH_ARGS_WORK = out.returncode == 0 and out.stdout.strip() == "1"
     if not TURSH_ARGS_WORK:
-        log("tursh cannot pass arguments to a script; passing them through -e (see bench/patches/)")
+        log("tursh cannot pass arguments to a script; passing them through -e")
     return TURSH_ARGS_WORK
 
 
@@ -511,7 +511,7 @@ def render(data, out_dir):
           "because turso-local was not built: they compare the clients, not turso-local.** Section 5 measures the stub.")
         w("")
     if not data.get("tursh_args_work", True):
-        w("tursh could not pass arguments to a script (fixed by bench/patches/tursh-script-args.patch); the tursh "
+        w("tursh could not pass arguments to a script (fixed in lua/tursh/main.c by 3fbf18a); the tursh "
           "runs received theirs through `-e 'arg = {...}'`, which costs nothing measurable.")
         w("")
     w("![results](results.png)")

@@ -147,6 +147,9 @@ class Batch::Runner {
                     if (item) complete(*item, msg->data.result);
                 }
             if (done_ >= total_) break;
+            // Room for more and calls waiting to start: start them now. Polling first would
+            // sleep up to kMaxPollMs with nothing in flight (100 ms per call at concurrency 1).
+            if (running_ < static_cast<size_t>(b_.concurrency_) && !ready_.empty()) continue;
             curl_multi_poll(multi_, nullptr, 0, poll_timeout_ms(), nullptr);
         }
         if (done_ >= total_) return TP_OK;

@@ -202,7 +202,8 @@ void Transfer::prepare(CURL *easy) {
     set(easy, CURLOPT_FOLLOWLOCATION, 0L);
     set(easy, CURLOPT_HTTPHEADER, header_lists_.get(request_));
     set(easy, CURLOPT_USERAGENT, options_.user_agent.c_str());
-    set(easy, CURLOPT_ACCEPT_ENCODING, "");
+    // No compression: the API's answers are small, and servers that pick brotli for them
+    // (cpp-httplib, hence turso-local) spend milliseconds per answer compressing.
     set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.connect_timeout_ms));
     set(easy, CURLOPT_TIMEOUT_MS,
         static_cast<long>(request_.timeout_ms > 0 ? request_.timeout_ms : options_.timeout_ms));
