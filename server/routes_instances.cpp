@@ -3,6 +3,8 @@
 #include "server.hpp"
 #include "validate.hpp"
 
+#include <algorithm>
+
 namespace tl {
 
 namespace {
@@ -27,6 +29,13 @@ void create_instance(Ctx &ctx) {
     if (!valid_location(*loc)) fail(400, "invalid location " + *loc + " (see GET /v1/locations)");
     auto image = ctx.body().str("image");
     if (image && *image != "latest" && *image != "canary") fail(400, "image must be latest or canary");
+    // A database's instances live where its group does: a replica elsewhere is bad input.
+    auto locs = group_locations(ctx.db, d.group_id);
+    if (std::find(locs.begin(), locs.end(), *loc) == locs.end()) {
+        auto g = group_by_id(ctx.db, d.group_id);
+        fail(400, "location " + *loc + " is not one of the locations of group " + (g ? g->name : std::string("?")) +
+                      " (add it with POST .../groups/{group}/locations/" + *loc + ")");
+    }
     for (const auto &i : instances_of(ctx.db, d.id))
         if (i.location == *loc) fail(409, "database " + d.name + " already has an instance in " + *loc);
     add_instance(ctx.db, d.id, "replica", *loc);
