@@ -11,12 +11,12 @@
 
 #include "turso_platform.h"
 
-#define REQUIRE(cond)                                                                    \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            abort();                                                                     \
-        }                                                                                \
+#define REQUIRE(cond)                                                                                        \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);                     \
+            abort();                                                                                         \
+        }                                                                                                    \
     } while (0)
 
 static tp_client *client;
@@ -72,14 +72,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *text = piece(&p, &n);
         tp_status st;
         switch (tag & 7) {
-        case 0: st = tp_params_set_string(params, name, text); break;
-        case 1: st = tp_params_set_int64(params, name, (int64_t)strlen(text) * 1000003); break;
-        case 2: st = tp_params_set_double(params, name, (double)strlen(text) / 3.0); break;
-        case 3: st = tp_params_set_bool(params, name, (int32_t)strlen(text)); break;
-        case 4: st = tp_params_set_null(params, name); break;
-        case 5: st = tp_params_set_json(params, name, text); break;
-        case 6: st = tp_params_set_bytes(params, name, text, strlen(text)); break;
-        default: st = tp_params_clear(params); break;
+        case 0:
+            st = tp_params_set_string(params, name, text);
+            break;
+        case 1:
+            st = tp_params_set_int64(params, name, (int64_t)strlen(text) * 1000003);
+            break;
+        case 2:
+            st = tp_params_set_double(params, name, (double)strlen(text) / 3.0);
+            break;
+        case 3:
+            st = tp_params_set_bool(params, name, (int32_t)strlen(text));
+            break;
+        case 4:
+            st = tp_params_set_null(params, name);
+            break;
+        case 5:
+            st = tp_params_set_json(params, name, text);
+            break;
+        case 6:
+            st = tp_params_set_bytes(params, name, text, strlen(text));
+            break;
+        default:
+            st = tp_params_clear(params);
+            break;
         }
         if (name[0] == 0 && (tag & 7) != 7) REQUIRE(st == TP_E_INVALID_ARGUMENT);
         REQUIRE(st == TP_OK || st == TP_E_INVALID_ARGUMENT);

@@ -27,14 +27,14 @@
 static int failures;
 static const char *current = "setup";
 
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            failures++;                                                                      \
-            fprintf(stderr, "FAIL [%s] %s:%d: %s: ", current, __FILE__, __LINE__, #cond);    \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-        }                                                                                    \
+#define CHECK(cond, ...)                                                                                     \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            failures++;                                                                                      \
+            fprintf(stderr, "FAIL [%s] %s:%d: %s: ", current, __FILE__, __LINE__, #cond);                    \
+            fprintf(stderr, __VA_ARGS__);                                                                    \
+            fputc('\n', stderr);                                                                             \
+        }                                                                                                    \
     } while (0)
 
 static void on_alarm(int sig) {
@@ -46,7 +46,8 @@ static void on_alarm(int sig) {
 
 /* One row of docs/reliability.md. */
 typedef struct {
-    char scenario[96], request[64], fault[160], status[40], http[16], attempts[16], server_saw[64], notes[200];
+    char scenario[96], request[64], fault[160], status[40], http[16], attempts[16], server_saw[64],
+        notes[200];
 } row;
 static row rows[64];
 static int nrows;
@@ -66,8 +67,10 @@ static row *begin(const char *name, const char *request, const char *fault) {
 static void outcome(row *w, const tp_result *res, const char *fmt, ...) {
     snprintf(w->status, sizeof w->status, "%s", tp_status_name(tp_result_status(res)));
     int http = tp_result_http_status(res);
-    if (http) snprintf(w->http, sizeof w->http, "%d", http);
-    else snprintf(w->http, sizeof w->http, "-");
+    if (http)
+        snprintf(w->http, sizeof w->http, "%d", http);
+    else
+        snprintf(w->http, sizeof w->http, "-");
     snprintf(w->attempts, sizeof w->attempts, "%d", tp_result_attempts(res));
     va_list ap;
     va_start(ap, fmt);
@@ -96,7 +99,9 @@ static tp_client *client_for(const char *url, int attempts, int timeout_ms, int6
 
 static local_server srv;
 
-static tp_status validate(tp_client *c, tp_result **r) { return tp_tokens_validate(c, NULL, r); }
+static tp_status validate(tp_client *c, tp_result **r) {
+    return tp_tokens_validate(c, NULL, r);
+}
 
 /* The POST of the matrix: minting a platform API token creates a resource the server lists
  * afterwards, so whether a POST was acted on (once, or resent) is seen server-side. */
@@ -112,7 +117,8 @@ static int tokens_named(const char *name) {
     int n = -1;
     if (tp_tokens_list(c, NULL, &r) == TP_OK) {
         n = 0;
-        for (const tp_value *t = tp_value_first(tp_value_get(tp_result_value(r), "tokens")); t; t = tp_value_next(t)) {
+        for (const tp_value *t = tp_value_first(tp_value_get(tp_result_value(r), "tokens")); t;
+             t = tp_value_next(t)) {
             const char *tn = tp_value_string(tp_value_get(t, "name"));
             if (tn && strcmp(tn, name) == 0) n++;
         }
@@ -156,7 +162,8 @@ static int dead_port(void) {
 static void latency(void) {
     row *w = begin("latency beyond the timeout", "GET /v1/auth/validate",
                    "latency 3000 ms on every GET; client timeout 400 ms, 2 attempts");
-    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"latency\",\"latency_ms\":3000,\"rate\":1,\"count\":100}");
+    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/"
+          "validate\",\"kind\":\"latency\",\"latency_ms\":3000,\"rate\":1,\"count\":100}");
     tp_client *c = client_for(srv.url, 2, 400, 0);
     tp_result *r = NULL;
     validate(c, &r);
@@ -168,7 +175,8 @@ static void latency(void) {
 
     w = begin("latency beyond the timeout, POST", "POST tokens.create",
               "latency 3000 ms on the first POST only (count 1); timeout 400 ms, 3 attempts");
-    fault("{\"method\":\"POST\",\"path\":\"" POST_PATH "\",\"kind\":\"latency\",\"latency_ms\":3000,\"rate\":1,\"count\":1}");
+    fault("{\"method\":\"POST\",\"path\":\"" POST_PATH
+          "\",\"kind\":\"latency\",\"latency_ms\":3000,\"rate\":1,\"count\":1}");
     create_token(c, "hard-latency-post", &r);
     /* A resent POST would have passed the spent fault and succeeded (or met 409). */
     CHECK(tp_result_status(r) == TP_E_TIMEOUT, "got %s", tp_status_name(tp_result_status(r)));
@@ -184,7 +192,8 @@ static void status_faults(void) {
     tp_result *r = NULL;
 
     row *w = begin("500 Internal Server Error", "GET /v1/auth/validate", "status 500 once (count 1)");
-    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"status\",\"status\":500,\"rate\":1,\"count\":1}");
+    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/"
+          "validate\",\"kind\":\"status\",\"status\":500,\"rate\":1,\"count\":1}");
     validate(c, &r);
     /* count 1: a retry would have succeeded, so TP_E_SERVER also proves 500 is not retried. */
     CHECK(tp_result_status(r) == TP_E_SERVER, "got %s", tp_status_name(tp_result_status(r)));
@@ -195,25 +204,30 @@ static void status_faults(void) {
     clear();
 
     w = begin("502 then success", "GET /v1/auth/validate", "status 502 once (count 1)");
-    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"status\",\"status\":502,\"rate\":1,\"count\":1}");
+    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/"
+          "validate\",\"kind\":\"status\",\"status\":502,\"rate\":1,\"count\":1}");
     validate(c, &r);
-    CHECK(tp_result_status(r) == TP_OK, "got %s: %s", tp_status_name(tp_result_status(r)), tp_result_message(r));
+    CHECK(tp_result_status(r) == TP_OK, "got %s: %s", tp_status_name(tp_result_status(r)),
+          tp_result_message(r));
     CHECK(tp_result_attempts(r) == 2, "attempts %d", tp_result_attempts(r));
     outcome(w, r, "retried, then the answer");
     tp_result_free(r);
     clear();
 
     w = begin("503 twice then success", "GET /v1/auth/validate", "status 503 twice (count 2)");
-    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"status\",\"status\":503,\"rate\":1,\"count\":2}");
+    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/"
+          "validate\",\"kind\":\"status\",\"status\":503,\"rate\":1,\"count\":2}");
     validate(c, &r);
-    CHECK(tp_result_status(r) == TP_OK, "got %s: %s", tp_status_name(tp_result_status(r)), tp_result_message(r));
+    CHECK(tp_result_status(r) == TP_OK, "got %s: %s", tp_status_name(tp_result_status(r)),
+          tp_result_message(r));
     CHECK(tp_result_attempts(r) == 3, "attempts %d", tp_result_attempts(r));
     outcome(w, r, "retried with backoff, then the answer");
     tp_result_free(r);
     clear();
 
     w = begin("503 on a POST", "POST tokens.create", "status 503 once (count 1)");
-    fault("{\"method\":\"POST\",\"path\":\"" POST_PATH "\",\"kind\":\"status\",\"status\":503,\"rate\":1,\"count\":1}");
+    fault("{\"method\":\"POST\",\"path\":\"" POST_PATH
+          "\",\"kind\":\"status\",\"status\":503,\"rate\":1,\"count\":1}");
     create_token(c, "hard-503-post", &r);
     CHECK(tp_result_status(r) == TP_E_SERVER, "got %s", tp_status_name(tp_result_status(r)));
     CHECK(tp_result_attempts(r) == 1, "a POST answered 503 was resent: %d attempts", tp_result_attempts(r));
@@ -226,18 +240,23 @@ static void status_faults(void) {
 
     w = begin("429 with Retry-After, then success", "GET /v1/auth/validate",
               "status 429, Retry-After: 1, once (count 1)");
-    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"status\",\"status\":429,\"retry_after\":1,\"rate\":1,\"count\":1}");
+    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/"
+          "validate\",\"kind\":\"status\",\"status\":429,\"retry_after\":1,\"rate\":1,\"count\":1}");
     validate(c, &r);
-    CHECK(tp_result_status(r) == TP_OK, "got %s: %s", tp_status_name(tp_result_status(r)), tp_result_message(r));
+    CHECK(tp_result_status(r) == TP_OK, "got %s: %s", tp_status_name(tp_result_status(r)),
+          tp_result_message(r));
     CHECK(tp_result_attempts(r) == 2, "attempts %d", tp_result_attempts(r));
     outcome(w, r, "waits as Retry-After says, then retries");
     tp_result_free(r);
     clear();
 
-    w = begin("429 on a POST, then success", "POST tokens.create", "status 429, Retry-After: 1, once (count 1)");
-    fault("{\"method\":\"POST\",\"path\":\"" POST_PATH "\",\"kind\":\"status\",\"status\":429,\"retry_after\":1,\"rate\":1,\"count\":1}");
+    w = begin("429 on a POST, then success", "POST tokens.create",
+              "status 429, Retry-After: 1, once (count 1)");
+    fault("{\"method\":\"POST\",\"path\":\"" POST_PATH
+          "\",\"kind\":\"status\",\"status\":429,\"retry_after\":1,\"rate\":1,\"count\":1}");
     create_token(c, "hard-429-post", &r);
-    CHECK(tp_result_status(r) == TP_OK, "got %s: %s", tp_status_name(tp_result_status(r)), tp_result_message(r));
+    CHECK(tp_result_status(r) == TP_OK, "got %s: %s", tp_status_name(tp_result_status(r)),
+          tp_result_message(r));
     CHECK(tp_result_attempts(r) == 2, "attempts %d", tp_result_attempts(r));
     exists = tokens_named("hard-429-post");
     CHECK(exists == 1, "the server has %d token(s) of that name", exists);
@@ -248,7 +267,8 @@ static void status_faults(void) {
 
     w = begin("429 that persists", "GET /v1/auth/validate", "status 429, Retry-After: 1, always; 2 attempts");
     tp_client *c2 = client_for(srv.url, 2, 20000, 0);
-    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"status\",\"status\":429,\"retry_after\":1,\"rate\":1,\"count\":100}");
+    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/"
+          "validate\",\"kind\":\"status\",\"status\":429,\"retry_after\":1,\"rate\":1,\"count\":100}");
     validate(c2, &r);
     CHECK(tp_result_status(r) == TP_E_RATE_LIMITED, "got %s", tp_status_name(tp_result_status(r)));
     CHECK(tp_result_http_status(r) == 429, "http %d", tp_result_http_status(r));
@@ -285,7 +305,8 @@ static void body_faults(void) {
     clear();
 
     w = begin("truncated body", "GET /v1/auth/validate", "truncate, always");
-    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"truncate\",\"rate\":1,\"count\":100}");
+    fault(
+        "{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"truncate\",\"rate\":1,\"count\":100}");
     validate(c, &r);
     tp_status st = tp_result_status(r);
     CHECK(st == TP_E_NETWORK || st == TP_E_BAD_RESPONSE, "got %s", tp_status_name(st));
@@ -295,7 +316,8 @@ static void body_faults(void) {
     clear();
 
     w = begin("malformed JSON", "GET /v1/auth/validate", "malformed, always");
-    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"malformed\",\"rate\":1,\"count\":100}");
+    fault("{\"method\":\"GET\",\"path\":\"/v1/auth/"
+          "validate\",\"kind\":\"malformed\",\"rate\":1,\"count\":100}");
     validate(c, &r);
     CHECK(tp_result_status(r) == TP_E_BAD_RESPONSE, "got %s", tp_status_name(tp_result_status(r)));
     CHECK(tp_result_http_status(r) == 200, "http %d", tp_result_http_status(r));
@@ -392,7 +414,8 @@ static void connection_faults(void) {
     int before = fx_requests(fx);
     create_token(c, "fixture-post", &r);
     CHECK(tp_result_status(r) == TP_E_NETWORK, "got %s", tp_status_name(tp_result_status(r)));
-    CHECK(tp_result_attempts(r) == 1, "a POST the server read was resent: %d attempts", tp_result_attempts(r));
+    CHECK(tp_result_attempts(r) == 1, "a POST the server read was resent: %d attempts",
+          tp_result_attempts(r));
     CHECK(fx_requests(fx) - before == 1, "server read %d POSTs", fx_requests(fx) - before);
     snprintf(w->server_saw, sizeof w->server_saw, "%d request", fx_requests(fx) - before);
     outcome(w, r, "the server has it: not resent");
@@ -405,7 +428,8 @@ static void connection_faults(void) {
     if (!fx) exit(2);
     snprintf(url, sizeof url, "http://127.0.0.1:%d", fx_port(fx));
     c = client_for(url, 3, 20000, 0);
-    w = begin("503 always, requests counted by the server", "POST tokens.create", "fixture: 503 to everything");
+    w = begin("503 always, requests counted by the server", "POST tokens.create",
+              "fixture: 503 to everything");
     create_token(c, "fixture-post", &r);
     CHECK(tp_result_status(r) == TP_E_SERVER, "got %s", tp_status_name(tp_result_status(r)));
     CHECK(strcmp(tp_result_message(r), "busy") == 0, "message %s", tp_result_message(r));
@@ -450,14 +474,16 @@ static void killed_mid_batch(const char *binary) {
                    "latency 100 ms on GETs; SIGKILL after 4 calls finished");
     local_server k;
     if (ls_start(&k, binary, ":memory:", TOKEN, ADMIN) != 0) exit(2);
-    if (ls_fault(&k, "{\"method\":\"GET\",\"path\":\"/v1/auth/validate\",\"kind\":\"latency\",\"latency_ms\":100,\"rate\":1,\"count\":1000}") != 0)
+    if (ls_fault(&k, "{\"method\":\"GET\",\"path\":\"/v1/auth/"
+                     "validate\",\"kind\":\"latency\",\"latency_ms\":100,\"rate\":1,\"count\":1000}") != 0)
         failures++;
     tp_client *c = client_for(k.url, 3, 20000, 0);
     tp_batch *b = NULL;
     tp_batch_new(c, &b);
     tp_batch_set_concurrency(b, 4);
     tp_batch_set_progress(b, kill_on_progress, NULL);
-    for (int i = 0; i < 40; i++) tp_batch_add(b, "tokens.validate", NULL, NULL);
+    for (int i = 0; i < 40; i++)
+        tp_batch_add(b, "tokens.validate", NULL, NULL);
     victim = k.pid;
     tp_status st = tp_batch_run(b);
     CHECK(st == TP_OK, "tp_batch_run gave %s", tp_status_name(st));
@@ -465,8 +491,10 @@ static void killed_mid_batch(const char *binary) {
     for (int i = 0; i < 40; i++) {
         const tp_result *r = tp_batch_result(b, i);
         tp_status s = tp_result_status(r);
-        if (s == TP_OK) ok++;
-        else if (s == TP_E_NETWORK) net++;
+        if (s == TP_OK)
+            ok++;
+        else if (s == TP_E_NETWORK)
+            net++;
         else {
             other++;
             fprintf(stderr, "call %d: %s (%s)\n", i, tp_status_name(s), tp_result_message(r));
@@ -478,7 +506,8 @@ static void killed_mid_batch(const char *binary) {
     snprintf(w->http, sizeof w->http, "200 / -");
     snprintf(w->attempts, sizeof w->attempts, "1 / 3");
     snprintf(w->notes, sizeof w->notes,
-             "tp_batch_run returns TP_OK; calls done before the kill keep TP_OK, every other one ends TP_E_NETWORK");
+             "tp_batch_run returns TP_OK; calls done before the kill keep TP_OK, every other one ends "
+             "TP_E_NETWORK");
     tp_batch_free(b);
     tp_client_free(c);
     CHECK(ls_stop(&k, 0) == 0, "turso-local reported problems (above)"); /* reaps the killed one */
@@ -493,55 +522,63 @@ static int write_table(const char *path) {
         perror(path);
         return -1;
     }
-    fprintf(f, "# Reliability: what the client does when the network or the server fails\n\n"
-               "<!-- GENERATED by tests/hardening/faults.c (test hardening_faults): do not edit by hand.\n"
-               "     Regenerate: scripts/test, then copy build-test/tests/hardening/reliability.md here;\n"
-               "     test hardening_reliability_doc fails while the two differ. -->\n\n"
-               "Each row is one scenario of the fault matrix, run against turso-local's fault switch\n"
-               "(`POST /admin/faults`) or a small fixture server where the switch cannot do it. Retry policy\n"
-               "in every row: at most 3 attempts (2 where the row says so), 10 ms base delay. \"Attempts\" is\n"
-               "`tp_result_attempts`; \"Server saw\" is counted on the server side. Every scenario also runs\n"
-               "under AddressSanitizer (no leak) and under a watchdog (no hang past its timeouts).\n\n"
-               "Rules these rows show: GET and DELETE are retried on 429, 502, 503, 504 and connection\n"
-               "failures; a POST or PATCH only on 429 or when the connection could not be made, since\n"
-               "otherwise the server may already have acted on it. Transport failures have no HTTP code.\n\n");
+    fprintf(f,
+            "# Reliability: what the client does when the network or the server fails\n\n"
+            "<!-- GENERATED by tests/hardening/faults.c (test hardening_faults): do not edit by hand.\n"
+            "     Regenerate: scripts/test, then copy build-test/tests/hardening/reliability.md here;\n"
+            "     test hardening_reliability_doc fails while the two differ. -->\n\n"
+            "Each row is one scenario of the fault matrix, run against turso-local's fault switch\n"
+            "(`POST /admin/faults`) or a small fixture server where the switch cannot do it. Retry policy\n"
+            "in every row: at most 3 attempts (2 where the row says so), 10 ms base delay. \"Attempts\" is\n"
+            "`tp_result_attempts`; \"Server saw\" is counted on the server side. Every scenario also runs\n"
+            "under AddressSanitizer (no leak) and under a watchdog (no hang past its timeouts).\n\n"
+            "Rules these rows show: GET and DELETE are retried on 429, 502, 503, 504 and connection\n"
+            "failures; a POST or PATCH only on 429 or when the connection could not be made, since\n"
+            "otherwise the server may already have acted on it. Transport failures have no HTTP code.\n\n");
     fprintf(f, "| Scenario | Request | Fault | Status | HTTP | Attempts | Server saw | Notes |\n");
     fprintf(f, "|---|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < nrows; i++) {
         row *r = &rows[i];
-        fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", r->scenario, r->request, r->fault, r->status,
-                r->http, r->attempts, r->server_saw, r->notes);
+        fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s |\n", r->scenario, r->request, r->fault,
+                r->status, r->http, r->attempts, r->server_saw, r->notes);
     }
-    fprintf(f,
-            "\n## The rest of the hardening, and where it is checked\n\n"
-            "| What | How it is shown | Where |\n"
-            "|---|---|---|\n"
-            "| No leak, no undefined behaviour | the whole suite runs under ASan + UBSan; turso-local's own output is "
-            "searched for sanitizer reports after every test that starts it | `scripts/test` |\n"
-            "| No data race | the concurrency tests (label `concurrency`, and tests named *concurren*, *thread*, "
-            "*batch*) under ThreadSanitizer | `scripts/tsan` |\n"
-            "| Parsers survive any input | libFuzzer targets: response parser, tp_value accessors, "
-            "percent-encoders and UTF-8 check, request building and base URLs, tp_params, turso-local's request "
-            "handling; a few seconds each in the suite, longer by hand; the committed corpus is also replayed by the "
-            "gcc build | `tests/fuzz/`, `scripts/fuzz` |\n"
-            "| The token never leaks | a session with the library's log at DEBUG, failures, retries, a batch and "
-            "tursh: no log line, message, tursh output or turso-local output holds the token | `hardening_secrets` |\n"
-            "| TLS verified by default | a local HTTPS server with a CA made by openssl at test time: TP_E_TLS without "
-            "the CA, with another CA, or for a name the certificate lacks; TP_OK with tp_options_set_ca_file | "
-            "`hardening_tls` |\n"
-            "| No Authorization after a redirect | 307 from 127.0.0.1 to 127.0.0.2 and to another port: the target "
-            "never sees the header (the client does not follow redirects: the 307 is the answer) | "
-            "`hardening_redirect` |\n"
-            "| turso-local keeps only token hashes | its data file (every cell, and the raw bytes of the file and its "
-            "WAL) never holds the bootstrap token nor a minted one; the file is mode 0600. Tokens are compared "
-            "as SHA-256 digests with `CRYPTO_memcmp` (`equal_ct`, server/crypto.cpp; used by server/auth.cpp and "
-            "server/admin.cpp) | `hardening_secrets` |\n"
-            "| The server answers the spec | schemathesis (pinned in tools/python-requirements/) sends valid and "
-            "invalid requests to every operation of openapi.json: no 5xx, no answer outside the spec beyond "
-            "server/spec-deviations.json | `hardening_schemathesis`, `scripts/fuzz --schemathesis` |\n"
-            "| State stays consistent under faults | many clients create, list and delete databases and replicas "
-            "while faults fire; afterwards the list matches every acknowledged answer and SQLite finds no orphan "
-            "row | `hardening_concurrency` (short), `scripts/soak` (minutes) |\n");
+    fprintf(
+        f,
+        "\n## The rest of the hardening, and where it is checked\n\n"
+        "| What | How it is shown | Where |\n"
+        "|---|---|---|\n"
+        "| No leak, no undefined behaviour | the whole suite runs under ASan + UBSan; turso-local's own "
+        "output is "
+        "searched for sanitizer reports after every test that starts it | `scripts/test` |\n"
+        "| No data race | the concurrency tests (label `concurrency`, and tests named *concurren*, *thread*, "
+        "*batch*) under ThreadSanitizer | `scripts/tsan` |\n"
+        "| Parsers survive any input | libFuzzer targets: response parser, tp_value accessors, "
+        "percent-encoders and UTF-8 check, request building and base URLs, tp_params, turso-local's request "
+        "handling; a few seconds each in the suite, longer by hand; the committed corpus is also replayed by "
+        "the "
+        "gcc build | `tests/fuzz/`, `scripts/fuzz` |\n"
+        "| The token never leaks | a session with the library's log at DEBUG, failures, retries, a batch and "
+        "tursh: no log line, message, tursh output or turso-local output holds the token | "
+        "`hardening_secrets` |\n"
+        "| TLS verified by default | a local HTTPS server with a CA made by openssl at test time: TP_E_TLS "
+        "without "
+        "the CA, with another CA, or for a name the certificate lacks; TP_OK with tp_options_set_ca_file | "
+        "`hardening_tls` |\n"
+        "| No Authorization after a redirect | 307 from 127.0.0.1 to 127.0.0.2 and to another port: the "
+        "target "
+        "never sees the header (the client does not follow redirects: the 307 is the answer) | "
+        "`hardening_redirect` |\n"
+        "| turso-local keeps only token hashes | its data file (every cell, and the raw bytes of the file "
+        "and its "
+        "WAL) never holds the bootstrap token nor a minted one; the file is mode 0600. Tokens are compared "
+        "as SHA-256 digests with `CRYPTO_memcmp` (`equal_ct`, server/crypto.cpp; used by server/auth.cpp and "
+        "server/admin.cpp) | `hardening_secrets` |\n"
+        "| The server answers the spec | schemathesis (pinned in tools/python-requirements/) sends valid and "
+        "invalid requests to every operation of openapi.json: no 5xx, no answer outside the spec beyond "
+        "server/spec-deviations.json | `hardening_schemathesis`, `scripts/fuzz --schemathesis` |\n"
+        "| State stays consistent under faults | many clients create, list and delete databases and replicas "
+        "while faults fire; afterwards the list matches every acknowledged answer and SQLite finds no orphan "
+        "row | `hardening_concurrency` (short), `scripts/soak` (minutes) |\n");
     fclose(f);
     return 0;
 }

@@ -29,7 +29,9 @@ struct fx_server {
     char last_line[512];
 };
 
-static char *dup_or_empty(const char *s) { return strdup(s ? s : ""); }
+static char *dup_or_empty(const char *s) {
+    return strdup(s ? s : "");
+}
 
 static void send_all(int fd, const char *p, size_t n) {
     while (n > 0) {
@@ -159,7 +161,9 @@ fx_server *fx_start(const char *ip, fx_mode mode, int status, const char *extra_
     return s;
 }
 
-int fx_port(const fx_server *s) { return s->port; }
+int fx_port(const fx_server *s) {
+    return s->port;
+}
 
 int fx_connections(fx_server *s) {
     pthread_mutex_lock(&s->lock);

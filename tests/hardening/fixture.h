@@ -8,8 +8,8 @@
 #include <stddef.h>
 
 typedef enum {
-    FX_RESPOND,      /* answer `status` with `body` (and `extra_headers`) */
-    FX_CLOSE_AT_ONCE, /* accept, then close without reading a byte (an RST, SO_LINGER 0) */
+    FX_RESPOND,         /* answer `status` with `body` (and `extra_headers`) */
+    FX_CLOSE_AT_ONCE,   /* accept, then close without reading a byte (an RST, SO_LINGER 0) */
     FX_RESET_AFTER_READ /* read the whole request, then close with an RST instead of answering */
 } fx_mode;
 

@@ -16,7 +16,8 @@ static void nap_ms(int ms) {
     nanosleep(&t, NULL);
 }
 
-int ls_start(local_server *s, const char *binary, const char *data, const char *token, const char *admin_token) {
+int ls_start(local_server *s, const char *binary, const char *data, const char *token,
+             const char *admin_token) {
     memset(s, 0, sizeof *s);
     const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     snprintf(s->log_path, sizeof s->log_path, "%s/turso-local-XXXXXX", tmp);
@@ -79,14 +80,19 @@ int ls_start(local_server *s, const char *binary, const char *data, const char *
 static int admin_call(local_server *s, const char *method, const char *json) {
     tp_result *r = NULL;
     tp_status st = tp_request(s->admin, method, "/admin/faults", json, json ? strlen(json) : 0, &r);
-    if (st != TP_OK) fprintf(stderr, "%s /admin/faults %s: %s (%s)\n", method, json ? json : "", tp_status_name(st),
-                             tp_result_message(r));
+    if (st != TP_OK)
+        fprintf(stderr, "%s /admin/faults %s: %s (%s)\n", method, json ? json : "", tp_status_name(st),
+                tp_result_message(r));
     tp_result_free(r);
     return st == TP_OK ? 0 : -1;
 }
 
-int ls_fault(local_server *s, const char *json) { return admin_call(s, "POST", json); }
-int ls_clear_faults(local_server *s) { return admin_call(s, "DELETE", NULL); }
+int ls_fault(local_server *s, const char *json) {
+    return admin_call(s, "POST", json);
+}
+int ls_clear_faults(local_server *s) {
+    return admin_call(s, "DELETE", NULL);
+}
 
 /* Sanitizer reports and crash messages in the server's output: each is a bug in the server. */
 static int scan_log(const char *path) {

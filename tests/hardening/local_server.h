@@ -10,14 +10,15 @@
 typedef struct {
     pid_t pid;
     char url[128];
-    char log_path[512];   /* its stdout and stderr */
-    tp_client *admin;     /* a client holding the admin token, for /admin/faults */
-    int keep_log;         /* ls_stop leaves log_path for the caller to read and unlink */
+    char log_path[512]; /* its stdout and stderr */
+    tp_client *admin;   /* a client holding the admin token, for /admin/faults */
+    int keep_log;       /* ls_stop leaves log_path for the caller to read and unlink */
 } local_server;
 
 /* Starts `binary` with --data `data` (a path or ":memory:"), --token `token`, --admin-token
  * `admin_token`. Returns 0, or -1 with a message on stderr. */
-int ls_start(local_server *s, const char *binary, const char *data, const char *token, const char *admin_token);
+int ls_start(local_server *s, const char *binary, const char *data, const char *token,
+             const char *admin_token);
 /* Adds a fault rule (the JSON body of POST /admin/faults); 0 on success. */
 int ls_fault(local_server *s, const char *json);
 /* Clears every fault rule; 0 on success. */

@@ -10,20 +10,21 @@
 #define TOKEN "redirect-test-token-0b7d"
 
 static int failures;
-#define CHECK(cond, ...)                                             \
-    do {                                                             \
-        if (!(cond)) {                                               \
-            failures++;                                              \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                            \
-            fputc('\n', stderr);                                     \
-        }                                                            \
+#define CHECK(cond, ...)                                                                                     \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            failures++;                                                                                      \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                  \
+            fprintf(stderr, __VA_ARGS__);                                                                    \
+            fputc('\n', stderr);                                                                             \
+        }                                                                                                    \
     } while (0)
 
 static void redirect_to(const char *target_ip, const char *what) {
     fx_server *target = fx_start(target_ip, FX_RESPOND, 200, NULL, "{\"exp\":-1}");
     char location[256];
-    snprintf(location, sizeof location, "Location: http://%s:%d/v1/auth/validate\r\n", target_ip, fx_port(target));
+    snprintf(location, sizeof location, "Location: http://%s:%d/v1/auth/validate\r\n", target_ip,
+             fx_port(target));
     fx_server *origin = fx_start("127.0.0.1", FX_RESPOND, 307, location, "{}");
     if (!target || !origin) {
         failures++;

@@ -19,14 +19,14 @@
 #define ADMIN "secrets-admin-token-H5jD0s"
 
 static int failures;
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            failures++;                                                     \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                   \
-            fputc('\n', stderr);                                            \
-        }                                                                   \
+#define CHECK(cond, ...)                                                                                     \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            failures++;                                                                                      \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                  \
+            fprintf(stderr, __VA_ARGS__);                                                                    \
+            fputc('\n', stderr);                                                                             \
+        }                                                                                                    \
     } while (0)
 
 /* Everything the library said: log lines and result messages. */
@@ -114,8 +114,8 @@ static int sqlite_scan(const char *path, const char *secret, const char *what) {
                 int n = sqlite3_column_bytes(rows, i);
                 cells++;
                 if (v && memmem(v, (size_t)n, secret, strlen(secret)))
-                    CHECK(0, "%s stored in table %s, column %s", what, (const char *)sqlite3_column_text(tables, 0),
-                          sqlite3_column_name(rows, i));
+                    CHECK(0, "%s stored in table %s, column %s", what,
+                          (const char *)sqlite3_column_text(tables, 0), sqlite3_column_name(rows, i));
             }
         }
         sqlite3_finalize(rows);
@@ -128,7 +128,8 @@ static int sqlite_scan(const char *path, const char *secret, const char *what) {
 /* Runs tursh once (argv NULL-terminated) with the token in its environment; returns its output. */
 static char *tursh_run(const char *url, char *const argv[], size_t *len) {
     char out_path[512];
-    snprintf(out_path, sizeof out_path, "%s/tursh-secrets-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(out_path, sizeof out_path, "%s/tursh-secrets-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     int fd = mkstemp(out_path);
     pid_t pid = fork();
     if (pid == 0) {
@@ -172,8 +173,10 @@ static void tursh_session(const char *tursh, const char *url) {
         char *out = tursh_run(url, runs[i], &len);
         total += len;
         if (out) {
-            CHECK(memmem(out, len, TOKEN, strlen(TOKEN)) == NULL, "the token is in the output of tursh run %zu", i);
-            if (strstr(out, "no-such-db") || strstr(out, "not found") || strstr(out, "NOT_FOUND")) reported_failure = 1;
+            CHECK(memmem(out, len, TOKEN, strlen(TOKEN)) == NULL,
+                  "the token is in the output of tursh run %zu", i);
+            if (strstr(out, "no-such-db") || strstr(out, "not found") || strstr(out, "NOT_FOUND"))
+                reported_failure = 1;
         }
         free(out);
     }
@@ -206,7 +209,8 @@ int main(int argc, char **argv) {
     tp_request(c, "GET", "/v1/no/such/route?x=1", NULL, 0, &r);
     keep(r);
     /* Retries and a failure after them, logged at every step. */
-    ls_fault(&s, "{\"method\":\"GET\",\"path\":\"/v1/locations\",\"kind\":\"status\",\"status\":503,\"rate\":1,\"count\":100}");
+    ls_fault(&s, "{\"method\":\"GET\",\"path\":\"/v1/"
+                 "locations\",\"kind\":\"status\",\"status\":503,\"rate\":1,\"count\":100}");
     tp_locations_list(c, NULL, &r);
     keep(r);
     ls_clear_faults(&s);
@@ -237,16 +241,20 @@ int main(int argc, char **argv) {
     tp_client_free(bad);
     if (minted[0]) {
         tp_client *m = client(s.url, minted);
-        CHECK(tp_tokens_validate(m, NULL, &r) == TP_OK, "the minted token does not work: %s", tp_result_message(r));
+        CHECK(tp_tokens_validate(m, NULL, &r) == TP_OK, "the minted token does not work: %s",
+              tp_result_message(r));
         keep(r);
         tp_client_free(m);
     }
 
-    if (argc > 2 && access(argv[2], X_OK) == 0) tursh_session(argv[2], s.url);
-    else printf("tursh not built: its session skipped\n");
+    if (argc > 2 && access(argv[2], X_OK) == 0)
+        tursh_session(argv[2], s.url);
+    else
+        printf("tursh not built: its session skipped\n");
 
     printf("library said %zu bytes (%d DEBUG lines)\n", said_len, debug_lines);
-    CHECK(debug_lines >= 4, "the DEBUG log is silent (%d lines): the check below would prove nothing", debug_lines);
+    CHECK(debug_lines >= 4, "the DEBUG log is silent (%d lines): the check below would prove nothing",
+          debug_lines);
     CHECK(strstr(said, "->") != NULL, "no request line in the log");
     CHECK(strstr(said, TOKEN) == NULL, "the token is in the log or a message");
     CHECK(strstr(said, WRONG_TOKEN) == NULL, "the wrong token is in the log or a message");
@@ -257,7 +265,8 @@ int main(int argc, char **argv) {
     CHECK(ls_stop(&s, 1) == 0, "turso-local reported problems (above)"); /* graceful: WAL checkpointed */
     size_t log_len = 0;
     char *server_log = slurp(s.log_path, &log_len);
-    CHECK(!server_log || memmem(server_log, log_len, TOKEN, strlen(TOKEN)) == NULL, "the token is in turso-local's output");
+    CHECK(!server_log || memmem(server_log, log_len, TOKEN, strlen(TOKEN)) == NULL,
+          "the token is in turso-local's output");
     CHECK(!server_log || memmem(server_log, log_len, WRONG_TOKEN, strlen(WRONG_TOKEN)) == NULL,
           "a rejected token is in turso-local's output");
     free(server_log);

@@ -27,10 +27,10 @@ enum { ABSENT = 0, PRESENT = 1, UNKNOWN = 2 };
 typedef struct {
     int id;
     tp_client *client;
-    int names;           /* databases this worker named: soak-<id>-<n> */
+    int names;            /* databases this worker named: soak-<id>-<n> */
     unsigned char *state; /* per name: what acknowledged answers imply */
     long calls, ok, failed, lists;
-    int errors;          /* invariant violations seen during the run */
+    int errors; /* invariant violations seen during the run */
 } worker;
 
 static local_server srv;
@@ -78,7 +78,8 @@ typedef struct {
 } names;
 
 static void names_free(names *n) {
-    for (int i = 0; i < n->count; i++) free(n->items[i]);
+    for (int i = 0; i < n->count; i++)
+        free(n->items[i]);
     free(n->items);
     memset(n, 0, sizeof *n);
 }
@@ -120,7 +121,9 @@ static tp_status res_list(tp_client *c, names *out) {
     return TP_OK;
 }
 
-static int rnd(unsigned *seed, int n) { return (int)(rand_r(seed) % (unsigned)n); }
+static int rnd(unsigned *seed, int n) {
+    return (int)(rand_r(seed) % (unsigned)n);
+}
 
 static int done(int i) {
     if (stop_flag) return 1;
@@ -135,7 +138,9 @@ static int listed(const names *l, const char *name) {
     return 0;
 }
 
-static void name_of(char *buf, size_t len, int worker_id, int n) { snprintf(buf, len, "soak-%d-%d", worker_id, n); }
+static void name_of(char *buf, size_t len, int worker_id, int n) {
+    snprintf(buf, len, "soak-%d-%d", worker_id, n);
+}
 
 static void *run_worker(void *arg) {
     worker *w = arg;
@@ -149,14 +154,17 @@ static void *run_worker(void *arg) {
             int n = w->names++;
             name_of(name, sizeof name, w->id, n);
             st = res_create(w->client, name, &r);
-            if (st == TP_OK || st == TP_E_CONFLICT) w->state[n] = PRESENT; /* 409: an earlier attempt landed */
-            else w->state[n] = UNKNOWN;
+            if (st == TP_OK || st == TP_E_CONFLICT)
+                w->state[n] = PRESENT; /* 409: an earlier attempt landed */
+            else
+                w->state[n] = UNKNOWN;
         } else if (op < 7 && w->names > 0) { /* delete one of ours */
             int n = rnd(&seed, w->names);
             name_of(name, sizeof name, w->id, n);
             st = res_delete(w->client, name, &r);
             if (st == TP_OK) {
-                if (w->state[n] == ABSENT) fail(w, "deleted %s, which acknowledged answers said was gone%s", name, "");
+                if (w->state[n] == ABSENT)
+                    fail(w, "deleted %s, which acknowledged answers said was gone%s", name, "");
                 w->state[n] = ABSENT;
             } else if (st == TP_E_NOT_FOUND) {
                 /* Even after an acknowledged create: a retried DELETE meets 404 when its first
@@ -181,14 +189,17 @@ static void *run_worker(void *arg) {
                     name_of(name, sizeof name, w->id, n);
                     int in = listed(&l, name);
                     if (in != (w->state[n] == PRESENT))
-                        fail(w, "%s: list disagrees with acknowledged answers (%s)", name, in ? "listed" : "missing");
+                        fail(w, "%s: list disagrees with acknowledged answers (%s)", name,
+                             in ? "listed" : "missing");
                 }
                 names_free(&l);
             }
         }
         w->calls++;
-        if (st == TP_OK) w->ok++;
-        else w->failed++;
+        if (st == TP_OK)
+            w->ok++;
+        else
+            w->failed++;
         tp_result_free(r);
     }
     return NULL;
@@ -230,8 +241,9 @@ static void check_data_file(const char *path) {
     int orphans = 0;
     sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &s, NULL);
     while (s && sqlite3_step(s) == SQLITE_ROW) {
-        if (orphans++ < 5) fail(NULL, "orphan row in %s (parent %s)", (const char *)sqlite3_column_text(s, 0),
-                                (const char *)sqlite3_column_text(s, 2));
+        if (orphans++ < 5)
+            fail(NULL, "orphan row in %s (parent %s)", (const char *)sqlite3_column_text(s, 0),
+                 (const char *)sqlite3_column_text(s, 2));
     }
     sqlite3_finalize(s);
     printf("data file: integrity ok, %d orphan rows\n", orphans);
@@ -240,15 +252,20 @@ static void check_data_file(const char *path) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s TURSO_LOCAL_BINARY [--seconds N | --iterations N] [--threads N]\n", argv[0]);
+        fprintf(stderr, "usage: %s TURSO_LOCAL_BINARY [--seconds N | --iterations N] [--threads N]\n",
+                argv[0]);
         return 2;
     }
     int seconds = 120, threads = 8;
     for (int i = 2; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--seconds")) seconds = atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--iterations")) iterations = atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--resource")) use_tokens = !strcmp(argv[i + 1], "tokens");
+        if (!strcmp(argv[i], "--seconds"))
+            seconds = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--iterations"))
+            iterations = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--threads"))
+            threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--resource"))
+            use_tokens = !strcmp(argv[i + 1], "tokens");
     }
     if (threads < 1 || threads > 256 || seconds < 1) return 2;
     signal(SIGALRM, on_alarm);
@@ -264,8 +281,11 @@ int main(int argc, char **argv) {
     tp_result *r = NULL;
     tp_organizations_list(c, NULL, &r);
     const tp_value *v = tp_result_value(r);
-    const tp_value *first = tp_value_type_of(v) == TP_VALUE_ARRAY ? tp_value_at(v, 0) : tp_value_path(v, "organizations.0");
-    snprintf(org, sizeof org, "%s", tp_value_string(tp_value_get(first, "slug")) ? tp_value_string(tp_value_get(first, "slug")) : "");
+    const tp_value *first =
+        tp_value_type_of(v) == TP_VALUE_ARRAY ? tp_value_at(v, 0) : tp_value_path(v, "organizations.0");
+    snprintf(org, sizeof org, "%s",
+             tp_value_string(tp_value_get(first, "slug")) ? tp_value_string(tp_value_get(first, "slug"))
+                                                          : "");
     tp_result_free(r);
     if (!org[0]) {
         fprintf(stderr, "no organization\n");
@@ -273,7 +293,8 @@ int main(int argc, char **argv) {
     }
     /* A group to put the databases in, with two locations so that replicas can be made. */
     tp_groups_create(c, org, "soak", "ams", NULL, &r);
-    if (tp_result_status(r) == TP_OK || tp_result_status(r) == TP_E_CONFLICT) snprintf(group, sizeof group, "soak");
+    if (tp_result_status(r) == TP_OK || tp_result_status(r) == TP_E_CONFLICT)
+        snprintf(group, sizeof group, "soak");
     tp_result_free(r);
     tp_groups_add_location(c, org, group, "fra", NULL, &r);
     if (tp_result_status(r) == TP_OK) snprintf(location, sizeof location, "fra");
@@ -285,7 +306,8 @@ int main(int argc, char **argv) {
         "{\"method\":\"*\",\"path\":\"/v1/*\",\"kind\":\"latency\",\"latency_ms\":15,\"rate\":0.2}",
         "{\"method\":\"GET\",\"path\":\"/v1/*\",\"kind\":\"status\",\"status\":503,\"rate\":0.15}",
         "{\"method\":\"GET\",\"path\":\"/v1/*\",\"kind\":\"reset\",\"rate\":0.05}",
-        "{\"method\":\"POST\",\"path\":\"/v1/*\",\"kind\":\"status\",\"status\":429,\"retry_after\":0,\"rate\":0.1}",
+        "{\"method\":\"POST\",\"path\":\"/v1/"
+        "*\",\"kind\":\"status\",\"status\":429,\"retry_after\":0,\"rate\":0.1}",
         "{\"method\":\"POST\",\"path\":\"/v1/*\",\"kind\":\"reset\",\"rate\":0.05}",
         "{\"method\":\"DELETE\",\"path\":\"/v1/*\",\"kind\":\"status\",\"status\":502,\"rate\":0.1}",
         "{\"method\":\"DELETE\",\"path\":\"/v1/*\",\"kind\":\"truncate\",\"rate\":0.05}",
@@ -322,8 +344,10 @@ int main(int argc, char **argv) {
         int wid, k;
         if (sscanf(n, "soak-%d-%d", &wid, &k) != 2) continue;
         listed_ours++;
-        if (wid < 0 || wid >= threads || k < 0 || k >= ws[wid].names) fail(NULL, "one nobody created: %s%s", n, "");
-        else if (ws[wid].state[k] == ABSENT) fail(NULL, "%s exists though its deletion was acknowledged%s", n, "");
+        if (wid < 0 || wid >= threads || k < 0 || k >= ws[wid].names)
+            fail(NULL, "one nobody created: %s%s", n, "");
+        else if (ws[wid].state[k] == ABSENT)
+            fail(NULL, "%s exists though its deletion was acknowledged%s", n, "");
     }
     char name[64];
     for (int i = 0; i < threads; i++)

@@ -13,14 +13,14 @@
 #include "turso_platform.h"
 
 static int failures;
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            failures++;                                                     \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                   \
-            fputc('\n', stderr);                                            \
-        }                                                                   \
+#define CHECK(cond, ...)                                                                                     \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            failures++;                                                                                      \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                  \
+            fprintf(stderr, __VA_ARGS__);                                                                    \
+            fputc('\n', stderr);                                                                             \
+        }                                                                                                    \
     } while (0)
 
 static char dir[256];
@@ -57,13 +57,17 @@ int main(int argc, char **argv) {
     if (!mkdtemp(dir)) return 2;
     /* A CA, a server certificate for IP 127.0.0.1 only, and an unrelated second CA. */
     if (run("cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 "
-            "-subj /CN=hardening-test-ca 2>/dev/null", dir) ||
+            "-subj /CN=hardening-test-ca 2>/dev/null",
+            dir) ||
         run("cd %s && openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr "
-            "-subj /CN=127.0.0.1 2>/dev/null", dir) ||
+            "-subj /CN=127.0.0.1 2>/dev/null",
+            dir) ||
         run("cd %s && printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && openssl x509 -req -in server.csr "
-            "-CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf 2>/dev/null", dir) ||
+            "-CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf 2>/dev/null",
+            dir) ||
         run("cd %s && openssl req -x509 -newkey rsa:2048 -nodes -keyout other.key -out other.pem -days 2 "
-            "-subj /CN=other-ca 2>/dev/null", dir))
+            "-subj /CN=other-ca 2>/dev/null",
+            dir))
         return 2;
 
     /* The server, its stdin a pipe we close to stop it, its port read from its stdout. */
