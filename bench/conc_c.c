@@ -72,8 +72,19 @@ static long run_threads(tp_client *client, long n, int concurrency) {
   return atomic_load(&shared.errors);
 }
 
-/* Opens `concurrency` connections before timing, as wrk does, so no mode pays for connecting. */
-static void warm_up(tp_client *client, int concurrency) {
+/* Opens `concurrency` connections before timing, as wrk does, so no mode pays for connecting.
+ * Each mode warms up the way it runs: a batch's connections live in the batch's multi handle and
+ * a thread's in its pooled handle, so warming the threads with a batch would leave `concurrency`
+ * idle connections open beside the ones the threads open (and turso-local, one pool thread per
+ * open connection, 64 threads, then stalls the new ones until the idle ones time out). */
+static void warm_up(tp_client *client, int use_batch, int concurrency) {
+  if (!use_batch) {
+    if (run_threads(client, (long)concurrency * 4, concurrency) != 0) {
+      fprintf(stderr, "warm-up calls failed\n");
+      exit(1);
+    }
+    return;
+  }
   tp_batch *batch = NULL;
   bench_check(tp_batch_new(client, &batch), "tp_batch_new");
   for (int i = 0; i < concurrency * 4; i++) bench_check(tp_batch_add(batch, "locations.list", NULL, NULL), "tp_batch_add");
@@ -93,7 +104,7 @@ int main(int argc, char **argv) {
   if (concurrency < 1) concurrency = 1;
 
   tp_client *client = bench_client(argv[2], argv[3], concurrency);
-  warm_up(client, concurrency);
+  warm_up(client, use_batch, concurrency);
   double start = bench_now();
   long errors = use_batch ? run_batch(client, n, concurrency) : run_threads(client, n, concurrency);
   double seconds = bench_now() - start;
