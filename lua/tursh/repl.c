@@ -2,10 +2,14 @@
  * print; input that ends too early continues on ">>" lines. libedit gives line editing,
  * history in ~/.tursh_history and tab completion (the candidates come from tursh.complete,
  * which asks the operations table). */
+#include <errno.h>
+#include <locale.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <editline/readline.h>
 
@@ -52,6 +56,49 @@ done:
 }
 
 /* ---- reading ----------------------------------------------------------------------------- */
+
+/* One byte of the terminal, or EOF at its end or after a Ctrl-C. Polls the interrupt's
+ * self-pipe with the terminal: with libedit's own reader, a Ctrl-C that lands between the
+ * prompt and its read() left it waiting for the next key, the flag unseen. */
+static int read_byte(int fd) {
+    int wake = tursh_interrupt_wake_fd();
+    for (;;) {
+        if (tursh_interrupt_pending()) return EOF;
+        struct pollfd p[2] = {{fd, POLLIN, 0}, {wake, POLLIN, 0}};
+        if (poll(p, wake >= 0 ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) continue;
+            return EOF;
+        }
+        if (tursh_interrupt_pending()) return EOF;
+        if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        unsigned char c;
+        ssize_t n = read(fd, &c, 1);
+        if (n == 1) return c;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        return EOF;
+    }
+}
+
+/* libedit's rl_getc_function: one character, decoded from the locale's multibyte encoding
+ * (libedit stores what this returns as a wchar_t). */
+static int read_char(FILE *in) {
+    int fd = in ? fileno(in) : STDIN_FILENO;
+    mbstate_t state;
+    memset(&state, 0, sizeof state);
+    for (;;) {
+        int b = read_byte(fd);
+        if (b == EOF) return EOF;
+        char byte = (char)b;
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, &byte, 1, &state);
+        if (n == (size_t)-2) continue; /* more bytes of this character */
+        if (n == (size_t)-1) {         /* not a character of this locale: dropped, as libedit does */
+            memset(&state, 0, sizeof state);
+            continue;
+        }
+        return n == 0 ? 0 : (int)wc;
+    }
+}
 
 enum { LINE_EOF = -1, LINE_INTERRUPTED = -2 };
 
@@ -143,6 +190,10 @@ void tursh_repl(lua_State *L, int json) {
     int tty = isatty(STDIN_FILENO);
     g_L = L;
     if (tty) {
+        /* Characters as the terminal encodes them (UTF-8 input is dropped in the "C" locale);
+         * LC_CTYPE only, so numbers still print and parse with a '.'. */
+        setlocale(LC_CTYPE, "");
+        rl_getc_function = read_char;
         rl_readline_name = "tursh";
         rl_attempted_completion_function = complete;
         static char breaks[] = " \t\n\"\\'`@$><=;|&{(,+-*/%^~#[]"; /* not '.' or ':' */

@@ -20,6 +20,8 @@ void tursh_interrupt_init(lua_State *L, tp_cancel *cancel);
 void tursh_interrupt_arm(void);       /* while running Lua code */
 void tursh_interrupt_at_prompt(void); /* while reading a line: Ctrl-C only flags */
 int tursh_interrupt_take(void);       /* 1 once after a Ctrl-C, then 0 */
+int tursh_interrupt_pending(void);    /* 1 after a Ctrl-C not yet taken */
+int tursh_interrupt_wake_fd(void);    /* readable after a Ctrl-C at the prompt; -1 if none */
 
 /* repl.c */
 void tursh_repl(lua_State *L, int json);

@@ -130,4 +130,4 @@ class Commands(unittest.TestCase):
 
 if __name__ == "__main__":
     TURSH, TURSO_LOCAL = sys.argv[1], sys.argv[2]
-    unittest.main(argv=sys.argv[:1], verbosity=2)
+    unittest.main(argv=sys.argv[:1] + sys.argv[3:], verbosity=2)  # extra arguments pick tests

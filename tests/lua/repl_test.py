@@ -11,12 +11,14 @@ import select
 import signal
 import sys
 import tempfile
+import termios
+import time
 import unittest
 
 from server import LocalServer
 
 TURSH = TURSO_LOCAL = None
-WAIT = 60  # seconds before a missing output counts as a failure
+WAIT = int(os.environ.get("REPL_WAIT", "60"))  # seconds before a missing output counts as a failure
 
 
 class Term:
@@ -49,11 +51,37 @@ class Term:
                 raise AssertionError(f"tursh ended before {what or pattern!r}: {self.buffer!r}")
             self.buffer += chunk
 
-    def prompt(self):
-        return self.expect(r"(?m)^> $|\n> $|> $", "the prompt")
+    def editing(self):
+        """Waits until libedit has the terminal (canonical mode off). libedit prints its prompt
+        before it switches the terminal over: keys sent in between are taken by the kernel's
+        line discipline (a Ctrl-D there reaches libedit as a NUL, not as the end of input)."""
+        deadline = time.monotonic() + WAIT
+        while termios.tcgetattr(self.fd)[3] & termios.ICANON:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the terminal never left canonical mode: {self.buffer!r}")
+            time.sleep(0.005)
+
+    def prompt(self, pattern=r"(?m)^> $|\n> $|> $", what="the prompt"):
+        seen = self.expect(pattern, what)
+        self.editing()
+        return seen
+
+    def more(self):
+        return self.prompt(r">> $", "the continuation prompt")
 
     def wait_exit(self):
-        _, status = os.waitpid(self.pid, 0)
+        deadline = time.monotonic() + WAIT
+        while True:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                raise AssertionError(f"tursh did not exit: {self.buffer!r}")
+            try:  # keep the terminal drained so that tursh never blocks writing to it
+                if select.select([self.fd], [], [], 0.05)[0]:
+                    self.buffer += os.read(self.fd, 65536).decode(errors="replace")
+            except OSError:
+                time.sleep(0.05)
         self.status = os.waitstatus_to_exitcode(status)
         os.close(self.fd)
         return self.status
@@ -106,16 +134,16 @@ class Repl(unittest.TestCase):
     def test_multiline_input_continues_with_two_angles(self):
         t = self.start()
         t.send("function double(x)\r")
-        t.expect(r">> $", "the continuation prompt")
+        t.more()
         t.send("return x * 2\r")
-        t.expect(r">> $", "the continuation prompt")
+        t.more()
         t.send("end\r")
         t.prompt()
         self.assertIn("42", self.line("double(21)"))
         t.send("for i = 1, 3 do\r")
-        t.expect(r">> $")
+        t.more()
         t.send("io.write(i, ';')\r")
-        t.expect(r">> $")
+        t.more()
         out = self.line("end")
         self.assertIn("1;2;3;", out)
 
@@ -134,9 +162,14 @@ class Repl(unittest.TestCase):
         out = self.line("'nope'}")
         self.assertIn("databases.get", out)
         self.assertIn("HTTP 404", out)
-        t.send("c:ba\t")  # -> c:batch
+        t.send("c:bat\t")  # -> c:batch (after ':' the word goes on: ':' is no word break)
         out = self.line("({}, {progress = false})")
         self.assertIn("0", out)
+        t.send("c:ba\t\t")  # base_url and batch: the second Tab lists both
+        listing = t.expect(r"batch", "the methods listed")
+        self.assertIn("base_url", listing)
+        t.send("\x15\r")
+        t.prompt()
         t.send("c.databases.get\t\t")  # two candidates: both listed
         listing = t.expect(r"get_config", "the candidates listed")
         self.assertIn("c.databases.get ", listing)
@@ -157,6 +190,12 @@ class Repl(unittest.TestCase):
         self.assertIn("7", self.line("3 + 4"))
         self.assertIn("nil", self.line("r"))
 
+    def test_utf8_input_in_a_utf8_locale(self):
+        self.env.update(LC_ALL="C.UTF-8")
+        self.start()
+        out = self.line("s = 'héllo→' print(#s, s)")
+        self.assertIn("9\théllo→", out)
+
     def test_ctrl_c_at_the_prompt_abandons_the_line(self):
         t = self.start()
         t.send("this is not lua")
@@ -164,7 +203,7 @@ class Repl(unittest.TestCase):
         t.prompt()
         self.assertIn("5", self.line("2 + 3"))
         t.send("if true then\r")
-        t.expect(r">> $")
+        t.more()
         t.send("\x03")
         t.prompt()
         self.assertIn("9", self.line("4 + 5"))
@@ -218,4 +257,4 @@ class Repl(unittest.TestCase):
 
 if __name__ == "__main__":
     TURSH, TURSO_LOCAL = sys.argv[1], sys.argv[2]
-    unittest.main(argv=sys.argv[:1], verbosity=2)
+    unittest.main(argv=sys.argv[:1] + sys.argv[3:], verbosity=2)  # extra arguments pick tests

@@ -24,7 +24,8 @@ class LocalServer:
             self.proc.kill()
             raise RuntimeError("turso-local did not print its URL")
         # Keep reading its output so that it never blocks on a full pipe.
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
 
     def _workdir(self):
         # Its own folder, so that a data file it may write never meets another test's.
@@ -62,6 +63,8 @@ class LocalServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+            self.drain.join(timeout=10)
+            self.proc.stdout.close()
         self.tmp.cleanup()
 
     def __enter__(self):
