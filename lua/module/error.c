@@ -1,6 +1,19 @@
 /* Runtime failures as Lua values: a table {status=, code=, http_status=, message=, op=} whose
  * __tostring reads "op: message (HTTP 404)", so that assert(c.databases.get{...}) reads well. */
+#include <string.h>
+
 #include "internal.h"
+
+/* The core writes some messages as "<op>: ..." (argument checks) or "tp_request: ...": the op is
+ * a field of its own here, so the message goes without it and __tostring names it once. */
+static const char *without_prefix(const char *message, const char *op) {
+    size_t n = op ? strlen(op) : 0;
+    if (n && strncmp(message, op, n) == 0 && message[n] == ':' && message[n + 1] == ' ')
+        return message + n + 2;
+    static const char raw[] = "tp_request: ";
+    if (strncmp(message, raw, sizeof raw - 1) == 0) return message + sizeof raw - 1;
+    return message;
+}
 
 static int error_tostring(lua_State *L) {
     lua_getfield(L, 1, "op");
@@ -11,6 +24,7 @@ static int error_tostring(lua_State *L) {
     const char *message = luaL_optstring(L, 3, "");
     lua_Integer http = lua_isinteger(L, 4) ? lua_tointeger(L, 4) : 0;
     const char *status = luaL_optstring(L, 5, "TP_E_UNKNOWN");
+    message = without_prefix(message, op);
     if (http > 0)
         lua_pushfstring(L, "%s: %s (HTTP %d)", op, message, (int)http);
     else
@@ -27,11 +41,12 @@ void tl_push_error(lua_State *L, const tp_result *result, const char *fallback_o
     lua_setfield(L, -2, "code");
     lua_pushinteger(L, tp_result_http_status(result));
     lua_setfield(L, -2, "http_status");
-    const char *message = tp_result_message(result);
-    lua_pushstring(L, message && *message ? message : tp_status_message(status));
-    lua_setfield(L, -2, "message");
     const char *op = tp_result_op(result);
-    lua_pushstring(L, op ? op : fallback_op);
+    if (!op) op = fallback_op;
+    const char *message = tp_result_message(result);
+    lua_pushstring(L, message && *message ? without_prefix(message, op) : tp_status_message(status));
+    lua_setfield(L, -2, "message");
+    lua_pushstring(L, op);
     lua_setfield(L, -2, "op");
     const char *error_code = tp_result_error_code(result);
     if (error_code) {
