@@ -52,11 +52,17 @@ local commands = {
   {
     words = "db create", args = {"NAME"}, values = {"group", "location"},
     run = function(c, a, opts)
-      local r, err = c.databases.create{name = a[1], group = opts.group or "default", location = opts.location}
+      local group = opts.group
+      if not group then
+        local err, usage
+        group, err, usage = M.group_for_new_database(c, opts.location)
+        if not group then return nil, err, usage end
+      end
+      local r, err = c.databases.create{name = a[1], group = group, location = opts.location}
       if not r then return nil, err end
       return r, function()
         local db = type(r) == "table" and r.database or {}
-        say(string.format("Created database %s in group %s%s.", a[1], opts.group or "default",
+        say(string.format("Created database %s in group %s%s.", a[1], group,
           db.Hostname and (" at " .. db.Hostname) or ""))
       end
     end,
@@ -208,6 +214,39 @@ local commands = {
     end,
   },
 }
+
+-- The group of `db create` without --group, as the official CLI chooses it: the organization's
+-- only group; with none, a group "default" made first in the --location given (the current API
+-- requires a group, and the service no longer makes "default" by itself); with several, the
+-- caller must choose. Returns the name, or nil and an API error, or nil, nil and a usage error.
+-- Without --location the official CLI asks region.turso.io for the closest location; tursh does
+-- not guess a place for data and asks for --location instead.
+function M.group_for_new_database(c, location)
+  local r, err = c.groups.list{}
+  if not r then return nil, err end
+  local groups = list_of(r, "groups")
+  if #groups == 1 then return groups[1].name end
+  if #groups > 1 then
+    local names = {}
+    for i, g in ipairs(groups) do names[i] = g.name end
+    table.sort(names)
+    return nil, nil, "db create: the organization has " .. #groups .. " groups (" .. table.concat(names, ", ") ..
+      "): choose one with --group"
+  end
+  if not location then
+    return nil, nil, "db create: the organization has no group yet: add --location L to create group " ..
+      "'default' there ('tursh locations' lists them), or make one with 'tursh group create NAME " ..
+      "--location L' and pass --group NAME"
+  end
+  local created, cerr = c.groups.create{name = "default", location = location}
+  if not created and cerr.http_status ~= 409 then return nil, cerr end -- 409: made meanwhile
+  if created then
+    io.stderr:write("Created group default in ", location, ".\n")
+    -- As the official CLI does: the service may take a moment to place a new group.
+    c.groups.wait_location{group = "default", location = location}
+  end
+  return "default"
+end
 
 local function usage_error(message)
   io.stderr:write("tursh: ", message, "\nTry 'tursh --help'.\n")

@@ -54,6 +54,43 @@ class Commands(unittest.TestCase):
         self.assertNotIn("dba", [d["Name"] for d in self.json_of("db", "list")["databases"]])
         self.assertEqual(self.tursh("group", "destroy", "gc", "--yes").returncode, 0)
 
+    def test_db_create_without_group_chooses_as_the_official_cli(self):
+        # A server of its own: the choice depends on how many groups the organization has.
+        with LocalServer(TURSO_LOCAL) as server:
+            env = server.env()
+            # No group yet and no --location: one clear line naming both ways out, nothing made.
+            done = self.tursh("db", "create", "first", env=env)
+            self.assertEqual(done.returncode, 2, done.stderr)
+            self.assertIn("no group yet", done.stderr)
+            self.assertIn("--location", done.stderr)
+            self.assertIn("--group", done.stderr)
+            self.assertEqual(done.stdout, "")
+            self.assertEqual(json.loads(self.tursh("group", "list", "--json", env=env).stdout)["groups"], [])
+            # No group yet, --location given: group "default" is made there first.
+            done = self.tursh("db", "create", "first", "--location", "fra", "--json", env=env)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertEqual(json.loads(done.stdout)["database"]["Name"], "first", "stdout stays JSON")
+            self.assertIn("Created group default in fra", done.stderr)
+            groups = json.loads(self.tursh("group", "list", "--json", env=env).stdout)["groups"]
+            self.assertEqual([(g["name"], g["locations"]) for g in groups], [("default", ["fra"])])
+            # One group: it is used.
+            done = self.tursh("db", "create", "second", env=env)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            self.assertIn("in group default", done.stdout)
+            # Several groups: the caller chooses.
+            self.assertEqual(self.tursh("group", "create", "other", "--location", "ams", env=env).returncode, 0)
+            done = self.tursh("db", "create", "third", env=env)
+            self.assertEqual(done.returncode, 2)
+            self.assertIn("2 groups (default, other): choose one with --group", done.stderr)
+            done = self.tursh("db", "create", "third", "--group", "other", env=env)
+            self.assertEqual(done.returncode, 0, done.stderr)
+            dbs = {d["Name"]: d["group"] for d in json.loads(self.tursh("db", "list", "--json", env=env).stdout)["databases"]}
+            self.assertEqual(dbs, {"first": "default", "second": "default", "third": "other"})
+            # A group named but missing: the API's answer, in one line.
+            done = self.tursh("db", "create", "fourth", "--group", "nope", env=env)
+            self.assertEqual(done.returncode, 1)
+            self.assertRegex(done.stderr, r"^tursh: databases.create: .*\(HTTP 4\d\d\)\n$")
+
     def test_groups(self):
         self.json_of("group", "create", "gg", "--location", "ams")
         groups = self.json_of("group", "list")["groups"]
