@@ -65,7 +65,7 @@ TP_API const char *tp_result_header(const tp_result *result, const char *name) {
 }
 
 TP_API const tp_value *tp_result_value(const tp_result *result) {
-    return result ? wrap(result->result.value.get()) : nullptr;
+    return result ? wrap(result->result.json()) : nullptr;
 }
 
 TP_API tp_value_type tp_value_type_of(const tp_value *value) {

@@ -1,6 +1,7 @@
 #include "json.h"
 
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <new>
 
@@ -21,6 +22,162 @@ JsonPtr parse_json(std::string_view text) {
     for (const char *p = end; p < text.data() + text.size(); ++p)
         if (!is_space(*p)) return nullptr;
     return root;
+}
+
+namespace {
+
+// A recursive-descent scanner over the JSON grammar. Limits follow cJSON's, so that whatever
+// passes here also parses there: nesting up to 1000 levels, numbers up to 63 characters.
+class JsonScanner {
+  public:
+    explicit JsonScanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
+
+    char document() {
+        skip_space();
+        char kind = p_ < end_ ? (*p_ == '{' || *p_ == '[' ? *p_ : 'v') : 0;
+        if (!value(0)) return 0;
+        skip_space();
+        return p_ == end_ ? kind : 0;
+    }
+
+  private:
+    static constexpr int kMaxDepth = 1000;
+    static constexpr ptrdiff_t kMaxNumberChars = 63;
+    const char *p_;
+    const char *end_;
+
+    void skip_space() {
+        while (p_ < end_ && is_space(*p_))
+            ++p_;
+    }
+    bool literal(std::string_view word) {
+        if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word)
+            return false;
+        p_ += word.size();
+        return true;
+    }
+    static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+    static int hex(char c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    }
+    // "\uXXXX" at p_ (after the backslash and 'u' were seen at p_-2 .. p_-1): its code unit.
+    bool hex4(unsigned &unit) {
+        if (end_ - p_ < 4) return false;
+        unit = 0;
+        for (int i = 0; i < 4; ++i) {
+            int h = hex(p_[i]);
+            if (h < 0) return false;
+            unit = unit << 4 | static_cast<unsigned>(h);
+        }
+        p_ += 4;
+        return true;
+    }
+    bool string() {
+        ++p_; // the opening quote
+        while (p_ < end_) {
+            char c = *p_++;
+            if (c == '"') return true;
+            if (c != '\\') continue; // raw bytes pass, as in cJSON; the accessors hand them back as is
+            if (p_ == end_) return false;
+            char e = *p_++;
+            if (e == 'u') {
+                unsigned unit = 0;
+                if (!hex4(unit)) return false;
+                if (unit >= 0xDC00 && unit <= 0xDFFF) return false; // a lone low surrogate
+                if (unit >= 0xD800 && unit <= 0xDBFF) {             // needs its low half
+                    if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+                    p_ += 2;
+                    if (!hex4(unit) || unit < 0xDC00 || unit > 0xDFFF) return false;
+                }
+            } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+                return false;
+            }
+        }
+        return false;
+    }
+    bool number() {
+        const char *start = p_;
+        if (*p_ == '-') ++p_;
+        if (p_ == end_ || !is_digit(*p_)) return false;
+        if (*p_ == '0') {
+            ++p_;
+        } else {
+            while (p_ < end_ && is_digit(*p_))
+                ++p_;
+        }
+        if (p_ < end_ && *p_ == '.') {
+            ++p_;
+            if (p_ == end_ || !is_digit(*p_)) return false;
+            while (p_ < end_ && is_digit(*p_))
+                ++p_;
+        }
+        if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+            ++p_;
+            if (p_ < end_ && (*p_ == '+' || *p_ == '-')) ++p_;
+            if (p_ == end_ || !is_digit(*p_)) return false;
+            while (p_ < end_ && is_digit(*p_))
+                ++p_;
+        }
+        return p_ - start <= kMaxNumberChars;
+    }
+    bool value(int depth) {
+        if (p_ == end_) return false;
+        switch (*p_) {
+        case '"':
+            return string();
+        case 't':
+            return literal("true");
+        case 'f':
+            return literal("false");
+        case 'n':
+            return literal("null");
+        case '[':
+        case '{':
+            return container(depth);
+        default:
+            return number();
+        }
+    }
+    bool container(int depth) {
+        if (depth >= kMaxDepth) return false;
+        bool object = *p_ == '{';
+        char close = object ? '}' : ']';
+        ++p_;
+        skip_space();
+        if (p_ < end_ && *p_ == close) {
+            ++p_;
+            return true;
+        }
+        for (;;) {
+            skip_space();
+            if (object) {
+                if (p_ == end_ || *p_ != '"' || !string()) return false;
+                skip_space();
+                if (p_ == end_ || *p_ != ':') return false;
+                ++p_;
+                skip_space();
+            }
+            if (!value(depth + 1)) return false;
+            skip_space();
+            if (p_ == end_) return false;
+            if (*p_ == ',') {
+                ++p_;
+                continue;
+            }
+            if (*p_ != close) return false;
+            ++p_;
+            return true;
+        }
+    }
+};
+
+} // namespace
+
+char json_validate(std::string_view text) {
+    return JsonScanner(text).document();
 }
 
 const cJSON *json_path(const cJSON *node, std::string_view path) {

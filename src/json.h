@@ -16,6 +16,10 @@ using JsonPtr = std::unique_ptr<cJSON, JsonDeleter>;
 
 // Parses all of `text` as one JSON value (surrounding whitespace allowed); nullptr when it is not.
 JsonPtr parse_json(std::string_view text);
+// The kind of the one JSON value `text` holds ('{', '[', or 'v' for a scalar), or 0 when it is
+// not JSON, without building a tree: a strict RFC 8259 check that accepts nothing parse_json
+// refuses (the response fuzzer checks this), so a value found valid can be parsed later.
+char json_validate(std::string_view text);
 // Follows a dotted path of object keys and array indexes ("databases.0.Name"); nullptr if a
 // step is missing.
 const cJSON *json_path(const cJSON *node, std::string_view path);

@@ -70,23 +70,26 @@ ParsedResponse parse_response(long http_status, std::string_view body, std::stri
     ParsedResponse r;
     r.status = status_for_http(http_status);
     bool blank = is_blank(body);
-    if (!blank) r.value = parse_json(body);
 
     if (r.status == TP_OK) {
         if (blank) return r;
-        if (!r.value) {
+        char kind = json_validate(body);
+        if (!kind) {
             r.status = TP_E_BAD_RESPONSE;
             r.message = "the response body is not JSON";
-        } else if (answer == "object" && !cJSON_IsObject(r.value.get())) {
+        } else if (answer == "object" && kind != '{') {
             r.status = TP_E_BAD_RESPONSE;
             r.message = "the response body is not a JSON object";
-        } else if (answer == "object|array" && !cJSON_IsObject(r.value.get()) &&
-                   !cJSON_IsArray(r.value.get())) {
+        } else if (answer == "object|array" && kind != '{' && kind != '[') {
             r.status = TP_E_BAD_RESPONSE;
             r.message = "the response body is not a JSON object or array";
+        } else {
+            r.value_pending = true;
         }
         return r;
     }
+
+    if (!blank) r.value = parse_json(body);
 
     // An error answer: the service's {"error": "...", "code": "..."} when there is one.
     const char *error = nullptr;

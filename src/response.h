@@ -14,12 +14,15 @@ struct ParsedResponse {
     std::string message;    // "" on success
     std::string error_code; // the service's "code", when has_error_code
     bool has_error_code = false;
-    JsonPtr value; // nullptr for an empty or non-JSON body
+    JsonPtr value;              // an error answer's parsed body; nullptr for an empty or non-JSON body
+    bool value_pending = false; // a 2xx body found valid but not parsed: Result::json() parses it
 };
 
 // `answer` is the operation's answer kind: "object" (a 2xx body must be a JSON object),
 // "object|array" (an object or an array), "empty" or "" (any JSON value). Every kind accepts an
 // empty 2xx body. A non-empty 2xx body that is not the JSON promised gives TP_E_BAD_RESPONSE. A
+// A valid 2xx body is checked, not parsed (value_pending): building the tree is most of a call's
+// cost, so it is paid only by callers that read it. A
 // non-2xx answer gets the status of its code and the message of its JSON "error" (else the body
 // text, trimmed and bounded, else the status' sentence); its body need not be JSON.
 ParsedResponse parse_response(long http_status, std::string_view body, std::string_view answer);

@@ -24,7 +24,18 @@ struct Result {
     int32_t attempts = 0;
     std::string body;
     Headers headers;
-    JsonPtr value;
+    // The parsed body. A successful body is parsed on the first json() (results are used by one
+    // thread at a time, so the lazy parse needs no lock).
+    mutable JsonPtr value;
+    mutable bool value_pending = false;
+
+    const cJSON *json() const {
+        if (value_pending) {
+            value_pending = false;
+            value = parse_json(body);
+        }
+        return value.get();
+    }
 
     static Result failure(tp_status status, const char *op, std::string message) {
         Result r;

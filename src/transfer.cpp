@@ -296,6 +296,7 @@ Result make_result(Transfer &transfer, const AttemptOutcome &outcome, int32_t at
     r.error_code = std::move(parsed.error_code);
     r.has_error_code = parsed.has_error_code;
     r.value = std::move(parsed.value);
+    r.value_pending = parsed.value_pending;
     r.body = std::move(transfer.body);
     r.headers = std::move(transfer.headers);
     return r;

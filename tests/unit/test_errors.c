@@ -210,8 +210,7 @@ static void test_hostile_bodies(void **state) {
     deep[2 * depth] = '\0';
     fx_push(e->server, 200, NULL, deep, 0);
     tp_result *r = NULL;
-    tp_status st = tp_request(e->client, "GET", "/deep", NULL, 0, &r);
-    assert_true(st == TP_E_BAD_RESPONSE || st == TP_OK);
+    assert_int_equal(tp_request(e->client, "GET", "/deep", NULL, 0, &r), TP_E_BAD_RESPONSE);
     tp_result_free(r);
     /* The same as an error body. */
     fx_push(e->server, 500, NULL, deep, 0);
@@ -228,11 +227,74 @@ static void test_hostile_bodies(void **state) {
     tp_result_free(r);
     fx_push_bytes(e->server, 200, NULL, "{\"exp\":1}\0{\"x\":2}", 17, 0);
     r = NULL;
-    st = tp_tokens_validate(e->client, NULL, &r);
+    assert_int_equal(tp_tokens_validate(e->client, NULL, &r), TP_E_BAD_RESPONSE);
     size_t len = 0;
     tp_result_body(r, &len);
     assert_int_equal(len, 17);
-    assert_true(st == TP_E_BAD_RESPONSE || st == TP_OK);
+    tp_result_free(r);
+}
+
+/* A 2xx body is checked when the call returns and parsed when first read: both must agree. */
+static void test_json_checked_strictly(void **state) {
+    env *e = *state;
+    static const char *const bad[] = {
+        "{\"a\":1,}",
+        "[1,]",
+        "[01]",
+        "[1.]",
+        "[.5]",
+        "[+1]",
+        "[-]",
+        "[1e]",
+        "{\"a\" 1}",
+        "{a:1}",
+        "\"\\udc00\"",
+        "\"\\ud800\"",
+        "\"\\ud800\\u0041\"",
+        "\"\\x41\"",
+        "\"\\u12G4\"",
+        "\"open",
+        "tru",
+        "nul",
+        "[true false]",
+        "{} {}",
+        "\xef\xbb\xbf{}",
+        "[1000000000000000000000000000000000000000000000000000000000000000]" /* 64 digits */};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fx_push(e->server, 200, NULL, bad[i], 0);
+        tp_result *r = NULL;
+        if (tp_request(e->client, "GET", "/x", NULL, 0, &r) != TP_E_BAD_RESPONSE)
+            fail_msg("body %s was accepted", bad[i]);
+        assert_null(tp_result_value(r));
+        tp_result_free(r);
+    }
+    /* Valid JSON of every kind parses on first read, to the value sent. */
+    fx_push(e->server, 200, NULL,
+            " {\"s\":\"\\ud83d\\ude00\\u00e9\\n\",\"n\":[-0.5e+2,0,1E3],\"t\":true,\"z\":null,\"o\":{},\"a\":"
+            "[]} ",
+            0);
+    tp_result *r = NULL;
+    assert_int_equal(tp_request(e->client, "GET", "/x", NULL, 0, &r), TP_OK);
+    const tp_value *v = tp_result_value(r);
+    assert_non_null(v);
+    assert_ptr_equal(tp_result_value(r), v); /* parsed once */
+    assert_string_equal(tp_value_string(tp_value_get(v, "s")), "\xf0\x9f\x98\x80\xc3\xa9\n");
+    assert_true(tp_value_number(tp_value_path(v, "n.0")) == -50.0);
+    assert_int_equal(tp_value_int64(tp_value_path(v, "n.2")), 1000);
+    assert_true(tp_value_bool(tp_value_get(v, "t")));
+    assert_true(tp_value_is_null(tp_value_get(v, "z")));
+    assert_int_equal(tp_value_type_of(tp_value_get(v, "o")), TP_VALUE_OBJECT);
+    assert_int_equal(tp_value_length(tp_value_get(v, "a")), 0);
+    tp_result_free(r);
+    /* Nesting up to 1000 levels is JSON too. */
+    char deep[2001];
+    memset(deep, '[', 1000);
+    memset(deep + 1000, ']', 1000);
+    deep[2000] = '\0';
+    fx_push(e->server, 200, NULL, deep, 0);
+    r = NULL;
+    assert_int_equal(tp_request(e->client, "GET", "/x", NULL, 0, &r), TP_OK);
+    assert_int_equal(tp_value_type_of(tp_result_value(r)), TP_VALUE_ARRAY);
     tp_result_free(r);
 }
 
@@ -288,6 +350,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_success_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_organizations_list_both_shapes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_bodies, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_json_checked_strictly, setup, teardown),
         cmocka_unit_test(test_connection_refused_is_network),
         cmocka_unit_test(test_null_result_accessors),
     };
