@@ -70,6 +70,14 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
     http_.set_exception_handler([](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
         send_error(res, 500, "internal error");
     });
+    http_.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &) {
+        // No compression: cpp-httplib (built with zlib and brotli) compresses JSON answers whenever
+        // the client sends Accept-Encoding, which costs far more than it saves on loopback. The
+        // library has no switch for it, so the header goes before the answer is written. The
+        // Request is a non-const local of cpp-httplib's request loop, so the cast is well defined.
+        const_cast<httplib::Request &>(req).headers.erase("Accept-Encoding");
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
     auto h = [this](const httplib::Request &req, httplib::Response &res) { handle(req, res); };
     http_.Get(".*", h);
     http_.Post(".*", h);
