@@ -4,6 +4,7 @@
 #include "server.hpp"
 #include "validate.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <strings.h>
@@ -71,6 +72,49 @@ const Route *LocalServer::match(const std::string &method, const std::vector<std
         return &routes_[r];
     }
     return nullptr;
+}
+
+std::string LocalServer::allowed_methods(const std::vector<std::string> &segs) const {
+    std::vector<std::string> methods;
+    for (size_t r = 0; r < routes_.size(); ++r) {
+        const auto &tmpl = route_segs_[r];
+        if (tmpl.size() != segs.size()) continue;
+        bool ok = true;
+        for (size_t i = 0; ok && i < tmpl.size(); ++i)
+            ok = is_placeholder(tmpl[i]) ? !segs[i].empty() : tmpl[i] == segs[i];
+        if (!ok) continue;
+        methods.push_back(routes_[r].method);
+        if (methods.back() == "GET") methods.push_back("HEAD");
+    }
+    methods.push_back("OPTIONS");
+    std::string allow;
+    for (size_t i = 0; i < methods.size(); ++i)
+        if (std::find(methods.begin(), methods.begin() + i, methods[i]) == methods.begin() + i)
+            allow += (allow.empty() ? "" : ", ") + methods[i];
+    return allow;
+}
+
+bool LocalServer::answer_unknown_method(const httplib::Request &req, httplib::Response &res) const {
+    // cpp-httplib stops at the request line for a method it does not know: method and target are
+    // set, no header is read yet (so no authentication is possible), and the rest of the request
+    // stays unread, so the connection must not be reused.
+    static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"};
+    if (!req.headers.empty() || req.method.empty() || req.target.empty() || req.target[0] != '/') return false;
+    for (const char *m : known)
+        if (req.method == m) return false;
+    for (char c : req.method)
+        if (c < 'A' || c > 'Z') return false;
+    std::vector<std::string> segs = split_path(req.target.substr(0, req.target.find('?')));
+    std::vector<std::string> params;
+    bool path_known = false;
+    match(req.method, segs, params, path_known);
+    if (!path_known) {
+        send_error(res, 404, "no such route: " + req.method + " " + req.target);
+        return true;
+    }
+    res.set_header("Allow", allowed_methods(segs));
+    send_error(res, 405, "method " + req.method + " not allowed here");
+    return true;
 }
 
 void LocalServer::handle(const httplib::Request &req, httplib::Response &res) {
@@ -145,7 +189,15 @@ void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res
     bool path_known = false;
     const Route *route = match(method, segs, params, path_known);
     if (!route) {
-        if (path_known) return send_error(res, 405, "method " + req.method + " not allowed here");
+        if (path_known) {
+            // RFC 9110: a 405 lists the methods the resource has; OPTIONS answers just that list.
+            res.set_header("Allow", allowed_methods(segs));
+            if (method == "OPTIONS") {
+                res.status = 204;
+                return;
+            }
+            return send_error(res, 405, "method " + req.method + " not allowed here");
+        }
         return send_error(res, 404, "no such route: " + req.method + " " + req.path);
     }
     bool writing = method != "GET";

@@ -62,20 +62,39 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
     http_.set_tcp_nodelay(true);
     http_.set_keep_alive_max_count(100000);
     http_.set_payload_max_length(kMaxBody);
-    http_.set_error_handler([](const httplib::Request &, httplib::Response &res) {
+    http_.set_error_handler([this](const httplib::Request &req, httplib::Response &res) {
         if (!res.body.empty()) return;
+        // An error of cpp-httplib's own (our handlers always set a body) may leave part of the
+        // request unread, which it would take for the next request: the connection must end.
+        res.set_header("Connection", "close");
+        if (res.status == 400 && answer_unknown_method(req, res)) return;
         if (res.status == 413) return send_error(res, 413, "request body too large (the limit is 1 MiB)");
         send_error(res, res.status, res.status == 400 ? "bad request" : "HTTP error " + std::to_string(res.status));
     });
     http_.set_exception_handler([](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
         send_error(res, 500, "internal error");
     });
-    http_.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &) {
+    http_.set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
         // No compression: cpp-httplib (built with zlib and brotli) compresses JSON answers whenever
         // the client sends Accept-Encoding, which costs far more than it saves on loopback. The
         // library has no switch for it, so the header goes before the answer is written. The
         // Request is a non-const local of cpp-httplib's request loop, so the cast is well defined.
         const_cast<httplib::Request &>(req).headers.erase("Accept-Encoding");
+        // A request without Content-Length or Transfer-Encoding has an empty body (RFC 9112 6.3),
+        // but cpp-httplib answers 400 to such a POST, PUT or PATCH (and to an empty one whose
+        // Content-Type is multipart/form-data without a boundary): serve those here, body empty.
+        bool empty_body = !req.has_header("Transfer-Encoding") &&
+                          (!req.has_header("Content-Length") || req.get_header_value("Content-Length") == "0");
+        bool has_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+        // cpp-httplib reads no body for GET, HEAD, OPTIONS, TRACE or CONNECT: one sent anyway
+        // stays unread on the connection (cpp-httplib would take it for the next request), so
+        // the client is told not to reuse the connection.
+        if (!empty_body && !has_body) res.set_header("Connection", "close");
+        // TRACE and CONNECT never reach a route in cpp-httplib (400): here they get 404 or 405.
+        if ((empty_body && has_body) || req.method == "TRACE" || req.method == "CONNECT") {
+            handle(req, res);
+            return httplib::Server::HandlerResponse::Handled;
+        }
         return httplib::Server::HandlerResponse::Unhandled;
     });
     auto h = [this](const httplib::Request &req, httplib::Response &res) { handle(req, res); };

@@ -40,11 +40,15 @@ class LocalServer {
 
     // The HTTP entry point for every request (dispatch.cpp).
     void handle(const httplib::Request &req, httplib::Response &res);
+    // For cpp-httplib's 400 to a request line whose method it does not know (e.g. QUERY): answers
+    // 405 with Allow (404 for an unknown path) and answers true; false for any other 400.
+    bool answer_unknown_method(const httplib::Request &req, httplib::Response &res) const;
 
   private:
     void handle_api(const httplib::Request &req, httplib::Response &res, std::vector<std::string> &segs);
     const Route *match(const std::string &method, const std::vector<std::string> &segs,
                        std::vector<std::string> &params, bool &path_known) const;
+    std::string allowed_methods(const std::vector<std::string> &segs) const; // for Allow: "GET, HEAD, ..."
 
     Options opts_;
     std::unique_ptr<Store> store_;
