@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <httplib.h>
+#include <initializer_list>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -58,9 +59,13 @@ class Body {
     std::optional<std::vector<std::string>> strings(const char *key) const;
     const cJSON *raw(const char *key) const; // nullptr if absent or null
     std::string require_str(const char *key) const;
+    bool empty() const { return empty_; } // no body at all (or only white space)
+    // 400 if one of these fields is present as null (where a PATCH must not take null for absent).
+    void no_nulls(std::initializer_list<const char *> keys) const;
 
   private:
     Json doc_;
+    bool empty_ = false;
 };
 
 struct Ctx {
@@ -80,6 +85,7 @@ struct Ctx {
     bool invalidate_auth = false; // set by handlers that revoke tokens: clears the auth cache after commit
 
     Body &body();
+    Body &required_body(); // 400 without a body, for operations whose spec requires one
     bool has_query(const char *name) const { return req.has_param(name); }
     std::string query(const char *name) const { return req.get_param_value(name); }
     void reply(Json j);

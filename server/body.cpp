@@ -8,6 +8,7 @@ Body::Body(const std::string &text) {
     size_t i = 0;
     while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
     if (i == text.size()) {
+        empty_ = true;
         doc_ = json_object();
         return;
     }
@@ -67,6 +68,19 @@ std::optional<std::vector<std::string>> Body::strings(const char *key) const {
 Body &Ctx::body() {
     if (!body_) body_.emplace(req.body);
     return *body_;
+}
+
+void Body::no_nulls(std::initializer_list<const char *> keys) const {
+    for (const char *key : keys) {
+        const cJSON *v = cJSON_GetObjectItem(doc_.get(), key);
+        if (v && cJSON_IsNull(v)) fail(400, std::string("field '") + key + "' must not be null");
+    }
+}
+
+Body &Ctx::required_body() {
+    Body &b = body();
+    if (b.empty()) fail(400, "this call needs a JSON object as request body");
+    return b;
 }
 
 void Ctx::reply(Json j) {

@@ -160,7 +160,7 @@ void get_database(Ctx &ctx) { ctx.reply(jwrap("database", db_json(ctx, find_db(c
 
 void delete_database(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
-    if (d.delete_protection) fail(400, "database " + d.name + " has delete protection enabled: disable it first");
+    if (d.delete_protection) fail(409, "database " + d.name + " has delete protection enabled: disable it first");
     ctx.db.q("DELETE FROM dbs WHERE id = ?").args(d.id).run();
     audit(ctx, "db-delete", "database " + d.name + " deleted");
     Json j = json_object();
@@ -192,7 +192,9 @@ void get_config(Ctx &ctx) { ctx.reply(config_json(find_db(ctx, ctx.params[0])));
 
 void update_config(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
-    Body &b = ctx.body();
+    Body &b = ctx.required_body();
+    b.no_nulls({"size_limit", "allow_attach", "block_reads", "block_writes", "delete_protection", "allowed_ips",
+                "allowed_aws_vpc_ids"});
     auto size_limit = b.str("size_limit");
     if (size_limit && !valid_size_limit(*size_limit)) fail(400, "invalid size_limit (e.g. 256mb, 1gb)");
     auto allow_attach = b.boolean("allow_attach");

@@ -59,10 +59,10 @@ void get_group(Ctx &ctx) { ctx.reply(jwrap("group", group_json(ctx.db, find_grou
 
 void delete_group(Ctx &ctx) {
     GroupRow g = find_group(ctx, ctx.params[0]);
-    if (g.delete_protection) fail(400, "group " + g.name + " has delete protection enabled: disable it first");
+    if (g.delete_protection) fail(409, "group " + g.name + " has delete protection enabled: disable it first");
     auto s = ctx.db.q("SELECT name FROM dbs WHERE group_id = ? AND delete_protection LIMIT 1");
     s.args(g.id);
-    if (s.step()) fail(400, "database " + s.str(0) + " in group " + g.name + " has delete protection enabled");
+    if (s.step()) fail(409, "database " + s.str(0) + " in group " + g.name + " has delete protection enabled");
     Json j = jwrap("group", group_json(ctx.db, g));
     ctx.db.q("DELETE FROM grp WHERE id = ?").args(g.id).run(); // its databases go with it
     audit(ctx, "group-delete", "group " + g.name + " deleted");
@@ -78,7 +78,9 @@ void get_config(Ctx &ctx) {
 
 void update_config(Ctx &ctx) {
     GroupRow g = find_group(ctx, ctx.params[0]);
-    auto dp = ctx.body().boolean("delete_protection");
+    Body &b = ctx.required_body();
+    b.no_nulls({"delete_protection"});
+    auto dp = b.boolean("delete_protection");
     if (dp && *dp != g.delete_protection) {
         ctx.db.q("UPDATE grp SET delete_protection = ? WHERE id = ?").args(*dp, g.id).run();
         audit(ctx, *dp ? "group-protect" : "group-unprotect", "group " + g.name + " delete protection " +
@@ -183,7 +185,8 @@ void add_location(Ctx &ctx) {
 
 void remove_location(Ctx &ctx) {
     GroupRow g = find_group(ctx, ctx.params[0]);
-    const std::string &loc = location_param(ctx);
+    // Not validated as a code: a group is in no unknown location, so that is a 404 like any other.
+    const std::string &loc = ctx.params[1];
     if (loc == g.primary) fail(400, "cannot remove the primary location " + loc + " of group " + g.name);
     ctx.db.q("DELETE FROM group_locations WHERE group_id = ? AND location = ?").args(g.id, loc).run();
     if (ctx.db.changes() == 0) fail(404, "group " + g.name + " is not in " + loc);

@@ -5,6 +5,7 @@
 #include "server.hpp"
 #include "validate.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace tl {
@@ -53,7 +54,8 @@ void create_org(Ctx &ctx) {
 void get_org(Ctx &ctx) { ctx.reply(jwrap("organization", org_json(*org_by_id(ctx.db, ctx.org_id)))); }
 
 void update_org(Ctx &ctx) {
-    Body &b = ctx.body();
+    Body &b = ctx.required_body();
+    b.no_nulls({"overages", "require_mfa"});
     auto overages = b.boolean("overages");
     auto mfa = b.boolean("require_mfa");
     if (overages) {
@@ -71,21 +73,22 @@ void delete_org(Ctx &ctx) {
     if (ctx.org_type == "personal") fail(400, "a personal organization cannot be deleted");
     auto s = ctx.db.q("SELECT count(*) FROM dbs WHERE org_id = ? AND delete_protection");
     s.args(ctx.org_id);
-    if (s.step() && s.i64(0) > 0) fail(400, "organization has databases with delete protection enabled");
+    if (s.step() && s.i64(0) > 0) fail(409, "organization has databases with delete protection enabled");
     OrgRow o = *org_by_id(ctx.db, ctx.org_id);
     ctx.db.q("DELETE FROM orgs WHERE id = ?").args(ctx.org_id).run(); // cascades to everything in it
     ctx.invalidate_auth = true; // tokens scoped to it are gone
     ctx.reply(jwrap("organization", org_json(o)));
 }
 
+// An integer query parameter; one out of [lo, hi] is brought into it (the spec sets no bounds, so
+// any integer is a valid request), anything else is 400.
 int64_t int_query(Ctx &ctx, const char *name, int64_t dflt, int64_t lo, int64_t hi) {
     if (!ctx.has_query(name)) return dflt;
     std::string v = ctx.query(name);
     char *end = nullptr;
     long long n = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end || n < lo || n > hi)
-        fail(400, std::string(name) + " must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-    return n;
+    if (v.empty() || *end) fail(400, std::string(name) + " must be an integer");
+    return std::min<int64_t>(hi, std::max<int64_t>(lo, n));
 }
 
 void audit_logs(Ctx &ctx) {
