@@ -1,8 +1,12 @@
 #include "store.hpp"
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tl {
@@ -170,6 +174,22 @@ void Conn::raise(int rc) const {
 
 // ---- Store
 
+// Brings a data file open to group or others down to 0600 (and says so on stderr).
+static void tighten(int fd, const std::string &path) {
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) throw std::runtime_error("cannot stat " + path + ": " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) throw std::runtime_error(path + " is not a regular file");
+    mode_t mode = st.st_mode & 07777;
+    if ((mode & 077) == 0) return;
+    if (::fchmod(fd, 0600) != 0) {
+        char old[8];
+        std::snprintf(old, sizeof old, "%04o", static_cast<unsigned>(mode));
+        throw std::runtime_error(path + " has mode " + old + " (readable by others) and cannot be made 0600: " +
+                                 std::strerror(errno) + "; fix it with chmod 600");
+    }
+    std::fprintf(stderr, "turso-local: %s had mode %04o; it is now 0600\n", path.c_str(), static_cast<unsigned>(mode));
+}
+
 Store::Store(const std::string &path) {
     memory_ = path.empty() || path == ":memory:";
     if (memory_) {
@@ -178,7 +198,26 @@ Store::Store(const std::string &path) {
         // Create the file ourselves so that it is private (0600) from the start; SQLite gives the
         // -wal and -shm files the same mode.
         int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0) throw std::runtime_error("cannot open " + path);
+        if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
+        // An existing file (or its -wal, -shm) open to group or others holds token hashes and
+        // signing keys for anyone to read: tighten it to 0600, or refuse to start.
+        try {
+            tighten(fd, path);
+            for (const char *suffix : {"-wal", "-shm"}) {
+                int side = ::open((path + suffix).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+                if (side < 0) continue; // not there (yet): SQLite creates it with the file's mode
+                try {
+                    tighten(side, path + suffix);
+                } catch (...) {
+                    ::close(side);
+                    throw;
+                }
+                ::close(side);
+            }
+        } catch (...) {
+            ::close(fd);
+            throw;
+        }
         ::close(fd);
         uri_ = path;
     }
