@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""turso-local's HTTP layer and local files, byte by byte where clients differ:
+- answers are never compressed, whatever Accept-Encoding says;
+- a POST without Content-Length (plain `curl -X POST`) is a POST with an empty body;
+- methods a path does not have: 405 with Allow (also TRACE and methods cpp-httplib does not know,
+  like QUERY), OPTIONS answers 204 with Allow; a body on a GET ends the connection;
+- operations whose spec requires a body answer 400 {"error"} without one;
+- uploads: POST .../databases/dumps stores a dump that its dump_url serves back (to members only),
+  POST .../databases/{db}/seed takes a multipart file;
+- an existing --data file readable by others is brought to mode 0600.
+
+usage: http_test.py TURSO_LOCAL
+"""
+import json
+import os
+import socket
+import stat
+import sys
+import tempfile
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tl_harness import Api, Server, new_token, remove_data  # noqa: E402
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def raw(url, data, timeout=5):
+    """Sends bytes on a fresh connection; answers (status, headers dict lowercased, body, closed)
+    where closed says whether the server ended the connection after one answer."""
+    u = urllib.parse.urlsplit(url)
+    s = socket.create_connection((u.hostname, u.port), timeout=timeout)
+    s.sendall(data)
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ")[1])
+    headers = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    n = int(headers.get("content-length", "0"))
+    while len(rest) < n:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        rest += chunk
+    s.close()
+    return status, headers, rest[:n].decode("utf-8", "replace")
+
+
+def request(method, path, token, body=b"", extra=""):
+    head = f"{method} {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n{extra}"
+    if body:
+        head += f"Content-Length: {len(body)}\r\n"
+    return (head + "\r\n").encode() + body
+
+
+def multipart(field, filename, content):
+    boundary = "tltestboundary" + new_token()[:8]
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
+            f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+
+
+def http_layer(srv, token, other_token):
+    api = Api(srv.url, token)
+    org = "httpteam"
+    api.ok("POST", "/v1/organizations", {"name": org})
+    api.ok("POST", f"/v1/organizations/{org}/groups", {"name": "g1", "location": "ams"})
+    api.ok("POST", f"/v1/organizations/{org}/databases", {"name": "db1", "group": "g1"})
+
+    # No compression, whatever the client accepts.
+    for enc in ("br", "gzip", "gzip, deflate, br", "*"):
+        status, value, _ = api.call("GET", f"/v1/organizations/{org}/databases", headers={"Accept-Encoding": enc})
+        check(status == 200 and "Content-Encoding" not in api.last_headers and value and "databases" in value,
+              f"Accept-Encoding: {enc}: answer not plain JSON ({status}, {dict(api.last_headers)})")
+
+    # POST without Content-Length: an empty body, served (and the connection stays usable).
+    for path in (f"/v1/organizations/{org}/databases/db1/auth/rotate", f"/v1/organizations/{org}/groups/g1/auth/rotate",
+                 f"/v1/organizations/{org}/databases/db1/auth/tokens"):
+        status, headers, body = raw(srv.url, request("POST", path, token))
+        check(status == 200, f"POST {path} without Content-Length: {status} {body}")
+        check("connection" not in headers, f"POST {path} without Content-Length closes the connection")
+    status, _, body = raw(srv.url, request("POST", f"/v1/organizations/{org}/groups", token))
+    check(status == 400 and "error" in json.loads(body), f"POST .../groups without a body: {status} {body}")
+    # Operations whose spec requires a body.
+    for method, path in (("PATCH", f"/v1/organizations/{org}"),
+                         ("PATCH", f"/v1/organizations/{org}/groups/g1/configuration"),
+                         ("PATCH", f"/v1/organizations/{org}/databases/db1/configuration")):
+        status, _, body = raw(srv.url, request(method, path, token))
+        check(status == 400 and "error" in json.loads(body), f"{method} {path} without a body: {status} {body}")
+        status, value, text = api.call(method, path, {})
+        check(status == 200, f"{method} {path} with {{}}: {status} {text}")
+    status, _, text = api.call("PATCH", f"/v1/organizations/{org}", {"overages": None})
+    check(status == 400, f"PATCH organization with overages null: {status} {text}")
+
+    # Methods a path does not have.
+    path = f"/v1/organizations/{org}/databases/db1/configuration"
+    for method in ("PUT", "POST", "DELETE", "TRACE"):
+        status, headers, body = raw(srv.url, request(method, path, token))
+        check(status == 405 and headers.get("allow") == "GET, HEAD, PATCH, OPTIONS" and "error" in json.loads(body),
+              f"{method} {path}: {status} {headers} {body}")
+    status, headers, body = raw(srv.url, request("QUERY", path, token))
+    check(status == 405 and headers.get("allow") == "GET, HEAD, PATCH, OPTIONS" and headers.get("connection") == "close",
+          f"QUERY {path}: {status} {headers} {body}")
+    status, headers, body = raw(srv.url, request("QUERY", "/v1/nothing/here", token))
+    check(status == 404, f"QUERY on an unknown path: {status} {body}")
+    status, headers, body = raw(srv.url, request("OPTIONS", path, token))
+    check(status == 204 and headers.get("allow") == "GET, HEAD, PATCH, OPTIONS", f"OPTIONS {path}: {status} {headers}")
+    status, headers, body = raw(srv.url, request("TRACE", path, "wrong-token"))
+    check(status == 401, f"TRACE without a valid token: {status} {body}")
+
+    # A GET with a body: answered, then the connection ends (the body is not read as a request).
+    smuggled = request("DELETE", f"/v1/organizations/{org}/databases/db1", token)
+    status, headers, body = raw(srv.url, request("GET", f"/v1/organizations/{org}/databases", token, smuggled))
+    check(status == 200 and headers.get("connection") == "close", f"GET with a body: {status} {headers}")
+    check(api.call("GET", f"/v1/organizations/{org}/databases/db1")[0] == 200, "the body of a GET was run as a request")
+
+    # Dumps: upload, then the dump_url serves the same bytes, to members of the organization only.
+    dump = b"CREATE TABLE t(x INTEGER);\nINSERT INTO t VALUES (1);\n" + bytes(range(256))
+    body, ctype = multipart("file", "dump.sql", dump)
+    status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases/dumps", token, body, ctype))
+    check(status == 200, f"upload_dump: {status} {text}")
+    if status == 200:
+        dump_url = json.loads(text)["dump_url"]
+        check(dump_url.startswith(srv.url + "/local/dumps/"), f"dump_url {dump_url}")
+        u = urllib.parse.urlsplit(dump_url)
+        status, headers, _ = raw(srv.url, request("GET", u.path, token))
+        got = fetch_bytes(srv.url, u.path, token)
+        check(status == 200 and got == dump, f"GET dump_url: {status}, {len(got)} bytes, want {len(dump)}")
+        status, _, _ = raw(srv.url, request("GET", u.path, other_token))
+        check(status == 404, f"GET dump_url by a non-member: {status}")
+        status, value, text = api.call("POST", f"/v1/organizations/{org}/databases",
+                                       {"name": "fromdump", "group": "g1", "seed": {"type": "dump", "url": dump_url}})
+        check(status == 200, f"databases.create seeded from the dump: {status} {text}")
+    status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases/dumps", token, b"x" * 10,
+                                           "Content-Type: application/octet-stream\r\n"))
+    check(status == 400 and "error" in json.loads(text), f"upload_dump without a file field: {status} {text}")
+    # Seed: a multipart file into an existing database.
+    body, ctype = multipart("file", "seed.db", b"SQLite format 3\x00" + b"\x00" * 100)
+    status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases/db1/seed", token, body, ctype))
+    check(status == 200 and json.loads(text).get("database", {}).get("Name") == "db1", f"seed: {status} {text}")
+    body, ctype = multipart("other", "seed.db", b"x")
+    status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases/db1/seed", token, body, ctype))
+    check(status == 400, f"seed without a file field: {status} {text}")
+    status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases/nope/seed", token, body, ctype))
+    check(status == 404, f"seed of an unknown database: {status} {text}")
+    api.close()
+
+
+def fetch_bytes(url, path, token):
+    u = urllib.parse.urlsplit(url)
+    import http.client
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    c.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+    data = c.getresponse().read()
+    c.close()
+    return data
+
+
+def data_file_mode(binary, tmp):
+    """A --data file (and -wal, -shm) readable by others is made 0600 at start."""
+    data = os.path.join(tmp, "loose.db")
+    token = new_token()
+    srv = Server(binary, data, token)
+    Api(srv.url, token).ok("POST", "/v1/organizations/local/groups", {"name": "g", "location": "ams"})
+    srv.stop()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(data + suffix):
+            os.chmod(data + suffix, 0o644)
+    srv = Server(binary, data, token)
+    try:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(data + suffix):
+                mode = stat.S_IMODE(os.stat(data + suffix).st_mode)
+                check(mode == 0o600, f"{os.path.basename(data + suffix)} has mode {mode:o} after start, want 600")
+        status, value, _ = Api(srv.url, token).call("GET", "/v1/organizations/local/groups/g")
+        check(status == 200, "the data survived the restart")
+    finally:
+        srv.stop()
+        remove_data(data)
+    fresh = os.path.join(tmp, "fresh.db")
+    srv = Server(binary, fresh, token)
+    srv.stop()
+    check(stat.S_IMODE(os.stat(fresh).st_mode) == 0o600, "a new data file is not 0600")
+    remove_data(fresh)
+
+
+def main(binary):
+    tmp = tempfile.mkdtemp(prefix="tl-http-")
+    token, other = new_token(), new_token()
+    srv = Server(binary, ":memory:", token, ["--user", f"other:{other}"])
+    try:
+        http_layer(srv, token, other)
+    finally:
+        srv.stop()
+    data_file_mode(binary, tmp)
+    os.rmdir(tmp)
+    if failures:
+        print(f"{len(failures)} failures")
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
