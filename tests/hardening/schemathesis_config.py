@@ -3,22 +3,30 @@
 usage: schemathesis_config.py SPEC_DEVIATIONS_JSON ORG short|long > schemathesis.toml
 
 Every deviation turso-local declares from openapi.json turns off the one check it breaks, for the
-one operation it concerns; every other check stays on for every operation. not_a_server_error is
-never turned off: a 5xx is always a failure. Path parameters named organizationSlug get the
-bootstrap user's organization, so that generated requests reach real resources.
+one operation it concerns; every other check stays on for every operation (schemathesis.sh runs
+without --checks, which would override this file). not_a_server_error is never turned off: a 5xx is
+always a failure. A status_code_conformance deviation must list its "codes": the built-in check is
+off for that operation, and schemathesis_hooks.py's declared_status_codes still fails any status
+neither documented nor declared. An unsupported_method deviation lists the extra "methods" the
+path serves (operations beyond the spec): those are not sent to it as unexpected methods, and the
+check stays on for all others. An allow_header_conformance deviation lists them too: the built-in
+check is off for that operation and declared_methods checks Allow against spec plus declared. Path parameters named organizationSlug get ORG, so that generated
+requests reach real resources.
 
 Shapes read from spec-deviations.json (a missing file means no deviation):
   [{"operationId": "listOrganizations", "check": "response_schema_conformance", "why": "..."}, ...]
   {"deviations": [ ...the same... ]}      or      {"listOrganizations": ["check", ...], ...}
-"operation"/"operation_id" may stand for "operationId", "checks" (a list) for "check"; an
-operationId of "*" turns the check off everywhere (e.g. unsupported_method: cpp-httplib answers
-400 to TRACE before any route sees it). schemathesis_summary.py prints a failed run in this shape.
+"operation"/"operation_id" may stand for "operationId", "checks" (a list) for "check". Every entry
+names one operation: an entry without one, or with "*", is refused (no blanket deviations).
+schemathesis_summary.py prints a failed run in this shape.
 """
 import json
 import os
 import sys
 
 NEVER_OFF = {"not_a_server_error"}
+# schemathesis' default phases.coverage.unexpected-methods (config/_phases.py).
+UNEXPECTED_METHODS = ["get", "put", "post", "delete", "options", "patch", "trace", "query"]
 
 
 def entries(doc):
@@ -45,31 +53,46 @@ def main():
     path, org, mode = sys.argv[1], sys.argv[2], sys.argv[3]
     doc = json.load(open(path)) if os.path.exists(path) else []
     by_op = {}
-    global_off = set()
+    extra_methods = {}
+    errors = []
     for e in entries(doc):
         if not isinstance(e, dict):
             continue
         op = e.get("operationId") or e.get("operation_id") or e.get("operation")
-        checks = [c for c in checks_of(e) if c not in NEVER_OFF]
-        if op in (None, "*", "all"):
-            global_off.update(checks)
-        else:
-            by_op.setdefault(op, set()).update(checks)
+        checks = checks_of(e)
+        if op in (None, "", "*", "all"):
+            errors.append("entry without a single operation: %s" % json.dumps(e))
+            continue
+        if not checks:
+            errors.append("entry without a check: %s" % json.dumps(e))
+        if NEVER_OFF & set(checks):
+            errors.append("%s cannot be a deviation (%s)" % (", ".join(sorted(NEVER_OFF)), op))
+        if "status_code_conformance" in checks and not e.get("codes"):
+            errors.append("%s: a status_code_conformance deviation must list its codes" % op)
+        for c in ("unsupported_method", "allow_header_conformance"):
+            if c in checks and not e.get("methods"):
+                errors.append("%s: a %s deviation must list its methods" % (op, c))
+        if "unsupported_method" in checks:
+            # Not turned off: the declared methods are simply not sent as "unexpected" ones.
+            extra_methods.setdefault(op, set()).update(m.lower() for m in e.get("methods", []))
+        by_op.setdefault(op, set()).update(c for c in checks if c not in NEVER_OFF and c != "unsupported_method")
+    if errors:
+        sys.exit("schemathesis_config.py: %s:\n  %s" % (path, "\n  ".join(errors)))
     out = []
     out.append('[parameters]')
     out.append('"path.organizationSlug" = %s' % toml_str(org))
     out.append('')
-    out.append('[checks]')
-    for c in sorted(global_off):
-        out.append('%s.enabled = false' % c)
-    out.append('')
-    for op, checks in sorted(by_op.items()):
-        if not checks:
+    for op in sorted(set(by_op) | set(extra_methods)):
+        checks = by_op.get(op, set())
+        if not checks and op not in extra_methods:
             continue
         out.append('[[operations]]')
         out.append('include-operation-id = %s' % toml_str(op))
         for c in sorted(checks):
             out.append('checks.%s.enabled = false' % c)
+        if op in extra_methods:
+            methods = [m for m in UNEXPECTED_METHODS if m not in extra_methods[op]]
+            out.append('phases.coverage.unexpected-methods = %s' % json.dumps(methods))
         out.append('')
     print("\n".join(out))
     print("# %d deviations read from %s (%s run)" % (len(entries(doc)), os.path.basename(path), mode), file=sys.stderr)
