@@ -47,8 +47,10 @@ class JsonScanner {
     const char *end_;
 
     void skip_space() {
-        while (p_ < end_ && is_space(*p_))
-            ++p_;
+        const char *p = p_, *end = end_;
+        while (p < end && is_space(*p))
+            ++p;
+        p_ = p;
     }
     bool literal(std::string_view word) {
         if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word)
@@ -77,10 +79,15 @@ class JsonScanner {
     }
     bool string() {
         ++p_; // the opening quote
-        while (p_ < end_) {
-            char c = *p_++;
-            if (c == '"') return true;
-            if (c != '\\') continue; // raw bytes pass, as in cJSON; the accessors hand them back as is
+        for (;;) {
+            // Most of a body is plain string bytes: skip them in a tight loop. Raw bytes pass, as
+            // in cJSON; the accessors hand them back as they are.
+            const char *p = p_, *end = end_; // locals: a char load may alias the members
+            while (p < end && *p != '"' && *p != '\\')
+                ++p;
+            p_ = p;
+            if (p_ == end_) return false;
+            if (*p_++ == '"') return true;
             if (p_ == end_) return false;
             char e = *p_++;
             if (e == 'u') {
@@ -96,7 +103,6 @@ class JsonScanner {
                 return false;
             }
         }
-        return false;
     }
     bool number() {
         const char *start = p_;
