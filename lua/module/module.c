@@ -66,14 +66,15 @@ static const luaL_Reg functions[] = {
     {"is_client", is_client},  {"status_name", status_name},  {NULL, NULL},
 };
 
-int luaopen_turso(lua_State *L) {
+int turso_lua_open_into(lua_State *L) {
     luaL_checkversion(L);
+    luaL_checktype(L, -1, LUA_TTABLE);
     tl_box_register(L);
     tl_convert_register(L);
     tl_error_register(L);
     tl_client_register(L);
 
-    luaL_newlib(L, functions);
+    luaL_setfuncs(L, functions, 0);
     lua_pushstring(L, tp_version());
     lua_setfield(L, -2, "version");
     tl_push_null(L);
@@ -81,4 +82,9 @@ int luaopen_turso(lua_State *L) {
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, TL_MODULE_KEY);
     return 1;
+}
+
+int luaopen_turso(lua_State *L) {
+    lua_createtable(L, 0, sizeof functions / sizeof functions[0] + 2);
+    return turso_lua_open_into(L);
 }

@@ -1,16 +1,17 @@
--- tursh's start-up: the global `turso`, the progress bar for batches when stderr is a
--- terminal, and the REPL's banner (which also makes the client `c`).
-local turso = require "turso"
+-- tursh's start-up: the progress bar for batches when stderr is a terminal, and the REPL's
+-- banner (which also makes the client `c`). The global `turso` is made in C and loads the
+-- module on first use (core.c): nothing here may touch it but to set a field.
 local sys = require "tursh.sys"
 
 local M = {}
 
-_G.turso = turso
 if sys.isatty(2) then
-  turso.default_progress = require("tursh.progress").new(io.stderr)
+  -- A plain field of the table the module will be opened into: it does not load the module.
+  rawset(_G.turso, "default_progress", require("tursh.progress").new(io.stderr))
 end
 
 function M.banner()
+  local turso = require "turso"
   local ok, client = pcall(turso.client)
   local where
   if ok then

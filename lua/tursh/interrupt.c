@@ -13,7 +13,9 @@
 #include "tursh.h"
 
 static lua_State *g_state;
-static tp_cancel *g_cancel;
+static tp_cancel *volatile g_cancel; /* set last, cleared first: the handler checks it */
+static void (*g_trigger)(tp_cancel *);
+static void (*g_reset)(tp_cancel *);
 static volatile sig_atomic_t g_flag;
 static int g_wake[2] = {-1, -1}; /* the self-pipe of the prompt: [0] polled, [1] written */
 
@@ -26,7 +28,7 @@ static void stop_hook(lua_State *L, lua_Debug *ar) {
 static void on_sigint_running(int sig) {
     (void)sig;
     g_flag = 1;
-    tp_cancel_trigger(g_cancel);
+    if (g_cancel) g_trigger(g_cancel);
     lua_sethook(g_state, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
 }
 
@@ -50,14 +52,20 @@ static void install(void (*handler)(int), int flags) {
     sigaction(SIGINT, &sa, NULL);
 }
 
-void tursh_interrupt_init(lua_State *L, tp_cancel *cancel) {
+void tursh_interrupt_init(lua_State *L) {
     g_state = L;
+}
+
+void tursh_interrupt_set_cancel(tp_cancel *cancel, void (*trigger)(tp_cancel *), void (*reset)(tp_cancel *)) {
+    g_cancel = NULL;
+    g_trigger = trigger;
+    g_reset = reset;
     g_cancel = cancel;
 }
 
 void tursh_interrupt_arm(void) {
     g_flag = 0;
-    tp_cancel_reset(g_cancel);
+    if (g_cancel) g_reset(g_cancel);
     /* A second Ctrl-C while the first is being handled ends the program, as in lua.c. */
     install(on_sigint_running, (int)SA_RESETHAND);
 }

@@ -7,9 +7,10 @@
 #include "tursh.h"
 
 #ifdef TURSH_WITH_LOCAL
-#include "turso_local.h"
 
-static tl_server *g_server;
+/* turso-local lives in tursh-local.so, loaded on the first --local (see core.c). */
+static tursh_local_api g_api;
+static struct tl_server *g_server;
 
 /* 32 random bytes as hex, from the kernel. */
 static int random_hex(char *out, size_t out_len) {
@@ -26,19 +27,19 @@ static int random_hex(char *out, size_t out_len) {
 
 int tursh_local_start(const char *data_path, char *err, size_t err_len) {
     char token[80], admin[80];
+    if (tursh_local_load(&g_api, err, err_len) != 0) return -1;
     if (random_hex(token, sizeof token) != 0 || random_hex(admin, sizeof admin) != 0) {
         snprintf(err, err_len, "cannot read /dev/urandom for a token");
         return -1;
     }
     memcpy(token, "tursh-local-", 12); /* recognisable in a server log, still 52 random hex digits */
-    g_server = tl_server_start(data_path, token, admin, err, err_len);
+    g_server = g_api.start(data_path, token, admin, err, err_len);
     if (!g_server) return -1;
     /* A script may end with os.exit(): the server still stops cleanly (and flushes its file). */
     static int registered;
     if (!registered) registered = atexit(tursh_local_stop) == 0;
-    if (setenv("TURSO_API_TOKEN", tl_server_token(g_server), 1) != 0 ||
-        setenv("TURSO_API_BASEURL", tl_server_url(g_server), 1) != 0 ||
-        setenv("TURSO_ORG", "local", 1) != 0) {
+    if (setenv("TURSO_API_TOKEN", g_api.token(g_server), 1) != 0 ||
+        setenv("TURSO_API_BASEURL", g_api.url(g_server), 1) != 0 || setenv("TURSO_ORG", "local", 1) != 0) {
         snprintf(err, err_len, "cannot set the environment");
         tursh_local_stop();
         return -1;
@@ -47,11 +48,11 @@ int tursh_local_start(const char *data_path, char *err, size_t err_len) {
 }
 
 const char *tursh_local_url(void) {
-    return g_server ? tl_server_url(g_server) : NULL;
+    return g_server ? g_api.url(g_server) : NULL;
 }
 
 void tursh_local_stop(void) {
-    tl_server_stop(g_server);
+    if (g_server) g_api.stop(g_server);
     g_server = NULL;
 }
 

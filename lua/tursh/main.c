@@ -8,7 +8,6 @@
 #include <lualib.h>
 
 #include "tursh.h"
-#include "turso_lua.h"
 
 static const char *const kCommands[] = {"db", "group", "org", "auth", "locations", NULL};
 
@@ -161,19 +160,17 @@ static int run_command(lua_State *L, const args *a) {
     return (int)luaL_optinteger(L, -1, 0);
 }
 
-static void setup_state(lua_State *L, tp_cancel *cancel) {
+static void setup_state(lua_State *L) {
     luaL_openlibs(L);
     luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-    lua_pushcfunction(L, luaopen_turso);
-    lua_setfield(L, -2, "turso");
     lua_pushcfunction(L, tursh_open_sys);
     lua_setfield(L, -2, "tursh.sys");
     lua_pop(L, 1);
     tursh_preload_embedded(L);
-    turso_lua_set_cancel(L, cancel);
-    tursh_interrupt_init(L, cancel);
-    /* `turso` as a global for convenience; `require "turso"` gives the same table. The shell
-     * hooks (progress bar on a terminal) are set by tursh.init. */
+    tursh_interrupt_init(L);
+    /* `turso` as a global for convenience, loaded on first use; `require "turso"` gives the
+     * same table. The shell hooks (progress bar on a terminal) are set by tursh.init. */
+    tursh_core_preload(L);
     lua_getglobal(L, "require");
     lua_pushliteral(L, "tursh.init");
     lua_call(L, 1, 0);
@@ -181,10 +178,9 @@ static void setup_state(lua_State *L, tp_cancel *cancel) {
 
 static int pmain(lua_State *L) {
     args *a = lua_touserdata(L, 1);
-    tp_cancel *cancel = lua_touserdata(L, 2);
     lua_settop(L, 0);
     luaL_checkversion(L);
-    setup_state(L, cancel);
+    setup_state(L);
     create_arg_table(L, a);
 
     if (a->local) {
@@ -225,7 +221,8 @@ int main(int argc, char **argv) {
             print_usage(stdout);
             return 0;
         } else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--version") == 0) {
-            printf(TURSH_PROGNAME " %s (turso-platform %s, %s)\n", tp_version(), tp_version(), LUA_RELEASE);
+            const char *version = tursh_core_version();
+            printf(TURSH_PROGNAME " %s (turso-platform %s, %s)\n", version, version, LUA_RELEASE);
             return 0;
         }
     }
@@ -233,22 +230,20 @@ int main(int argc, char **argv) {
     int usage = parse_args(&a);
     if (usage) return usage;
 
-    tp_cancel *cancel = NULL;
     lua_State *L = luaL_newstate();
-    if (!L || tp_cancel_new(&cancel) != TP_OK) {
+    if (!L) {
         fprintf(stderr, TURSH_PROGNAME ": not enough memory\n");
         return 1;
     }
     lua_pushcfunction(L, pmain);
     lua_pushlightuserdata(L, &a);
-    lua_pushlightuserdata(L, cancel);
-    int status = lua_pcall(L, 2, 0, 0);
+    int status = lua_pcall(L, 1, 0, 0);
     if (status != LUA_OK) {
         tursh_report(L, status);
         a.exit_code = 1;
     }
     lua_close(L);
-    tp_cancel_free(cancel);
+    tursh_core_release();
     tursh_local_stop();
     return a.exit_code;
 }

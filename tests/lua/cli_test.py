@@ -1,6 +1,7 @@
 """tursh as a program: options, scripts and their arg table, -e, stdin, errors and exit codes,
 --local and --local-data. Usage: cli_test.py TURSH TURSO_LOCAL"""
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,52 @@ class Program(unittest.TestCase):
             done = run(script, "a", "b c")
             self.assertEqual(done.returncode, 0, done.stderr)
             self.assertEqual(done.stdout, f"{script}\ta\tb c\t2\t2\ta\tb c\ntrue\n")
+
+    def test_arg_as_lua_makes_it(self):
+        # Every index of `arg` and the chunk's varargs, as stock lua5.4 gives them (but arg's
+        # lowest index, the interpreter itself), for options before the script, none, "--" and stdin.
+        lua = shutil.which("lua5.4")
+        if not lua:
+            self.skipTest("no lua5.4 to compare with")
+        dump = ("local lo = 0 while arg[lo - 1] ~= nil do lo = lo - 1 end "
+                "local parts = {} for i = lo + 1, #arg do parts[#parts + 1] = i .. '=' .. tostring(arg[i]) end "
+                "print(table.concat(parts, ' '), 'n=' .. select('#', ...), ...)\n")
+        with tempfile.TemporaryDirectory() as tmp:
+            script = os.path.join(tmp, "dump.lua")
+            with open(script, "w") as f:
+                f.write(dump)
+            for args, stdin in [(["-e", "y=1", script, "a", "b c", ""], None), ([script], None),
+                                (["--", script, "x"], None), (["-", "p", "-q"], dump),
+                                (["-e", "print(arg[0] ~= nil, #arg, arg[1], arg[2])"], None)]:
+                want = subprocess.run([lua, *args], input=stdin, capture_output=True, text=True, timeout=60)
+                got = run(*args, stdin=stdin)
+                self.assertEqual(got.returncode, 0, got.stderr)
+                self.assertEqual(got.stdout, want.stdout, args)
+
+    def test_turso_loads_on_first_use_only(self):
+        # The client library (libcurl and its libraries) is in tursh-core.so, loaded when `turso`
+        # is first used or required: code that never uses it does not pay for loading it.
+        maps = ("local function loaded() local f = assert(io.open('/proc/self/maps')) "
+                "local m = f:read('a') f:close() return m:find('tursh-core.so', 1, true) ~= nil end ")
+        done = run("-e", maps + "print(loaded()) local v = turso.version print(loaded(), v ~= nil)")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout, "false\ntrue\ttrue\n")
+        done = run("-e", maps + "local t = require 'turso' print(loaded(), t == turso, turso.null == t.null)")
+        self.assertEqual(done.stdout, "true\ttrue\ttrue\n", done.stderr)
+        # Without its modules, tursh still runs Lua, and says what is missing when asked for more.
+        with tempfile.TemporaryDirectory() as tmp:
+            alone = os.path.join(tmp, "tursh")
+            shutil.copy(TURSH, alone)
+            done = subprocess.run([alone, "-e", "print(1 + 1)"], capture_output=True, text=True, timeout=60)
+            self.assertEqual((done.returncode, done.stdout), (0, "2\n"), done.stderr)
+            done = subprocess.run([alone, "-e", "print(turso.version)"], capture_output=True, text=True,
+                                  timeout=60)
+            self.assertEqual(done.returncode, 1)
+            self.assertIn("cannot load the turso module: tursh-core.so is neither in " + tmp, done.stderr)
+            done = subprocess.run([alone, "--local", "-e", "print(1)"], capture_output=True, text=True,
+                                  timeout=60)
+            self.assertEqual(done.returncode, 1)
+            self.assertIn("tursh-local.so", done.stderr)
 
     def test_script_error_exits_1_with_traceback(self):
         with tempfile.TemporaryDirectory() as tmp:
