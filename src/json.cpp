@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 namespace turso::platform {
@@ -82,10 +83,10 @@ class JsonScanner {
         for (;;) {
             // Most of a body is plain string bytes: skip them in a tight loop. Raw bytes pass, as
             // in cJSON; the accessors hand them back as they are.
-            const char *p = p_, *end = end_; // locals: a char load may alias the members
-            while (p < end && *p != '"' && *p != '\\')
-                ++p;
-            p_ = p;
+            const char *quote = static_cast<const char *>(std::memchr(p_, '"', end_ - p_));
+            if (!quote) return false;
+            const char *slash = static_cast<const char *>(std::memchr(p_, '\\', quote - p_));
+            p_ = slash ? slash : quote;
             if (p_ == end_) return false;
             if (*p_++ == '"') return true;
             if (p_ == end_) return false;
