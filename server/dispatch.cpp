@@ -204,6 +204,7 @@ void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res
     try {
         if (!writing) {
             Store::Lease lease(*store_);
+            ReadTxn txn(lease.conn());
             Ctx ctx{req, res, *this, lease.conn(), who, std::move(params)};
             run(ctx, *route);
             return;
@@ -212,11 +213,11 @@ void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res
         {
             std::lock_guard<std::mutex> g(store_->write_mutex());
             Conn &w = store_->writer();
-            w.exec("BEGIN IMMEDIATE");
+            w.q("BEGIN IMMEDIATE").run(); // cached statements: no parsing per request
             try {
                 Ctx ctx{req, res, *this, w, who, std::move(params)};
                 run(ctx, *route);
-                w.exec("COMMIT");
+                w.q("COMMIT").run();
                 invalidate = ctx.invalidate_auth;
             } catch (...) {
                 try {

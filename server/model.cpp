@@ -24,14 +24,16 @@ static OrgRow read_org(Stmt &s) {
 }
 
 std::optional<OrgRow> org_by_slug(Conn &c, const std::string &slug) {
-    auto s = c.q(std::string(kOrgCols) + "WHERE slug = ?");
+    static const std::string sql = std::string(kOrgCols) + "WHERE slug = ?";
+    auto s = c.q(sql);
     s.args(slug);
     if (!s.step()) return std::nullopt;
     return read_org(s);
 }
 
 std::optional<OrgRow> org_by_id(Conn &c, int64_t id) {
-    auto s = c.q(std::string(kOrgCols) + "WHERE id = ?");
+    static const std::string sql = std::string(kOrgCols) + "WHERE id = ?";
+    auto s = c.q(sql);
     s.args(id);
     if (!s.step()) return std::nullopt;
     return read_org(s);
@@ -73,14 +75,16 @@ static GroupRow read_group(Stmt &s) {
 }
 
 std::optional<GroupRow> group_by_name(Conn &c, int64_t org_id, const std::string &name) {
-    auto s = c.q(std::string(kGroupCols) + "WHERE org_id = ? AND name = ?");
+    static const std::string sql = std::string(kGroupCols) + "WHERE org_id = ? AND name = ?";
+    auto s = c.q(sql);
     s.args(org_id, name);
     if (!s.step()) return std::nullopt;
     return read_group(s);
 }
 
 std::optional<GroupRow> group_by_id(Conn &c, int64_t id) {
-    auto s = c.q(std::string(kGroupCols) + "WHERE id = ?");
+    static const std::string sql = std::string(kGroupCols) + "WHERE id = ?";
+    auto s = c.q(sql);
     s.args(id);
     if (!s.step()) return std::nullopt;
     return read_group(s);
@@ -131,9 +135,11 @@ GroupRow create_group(Conn &c, int64_t org_id, const std::string &name, const st
 
 // ---- databases
 
-static const char *kDbCols =
-    "SELECT id, org_id, group_id, seed_bytes, uuid, name, size_limit, allowed_ips, allowed_vpcs, schema_name, "
-    "key, block_reads, block_writes, allow_attach, delete_protection, is_schema, archived FROM dbs ";
+static const char *const kDbColList =
+    "id, org_id, group_id, seed_bytes, uuid, name, size_limit, allowed_ips, allowed_vpcs, schema_name, "
+    "key, block_reads, block_writes, allow_attach, delete_protection, is_schema, archived";
+static const std::string kDbByName = std::string("SELECT ") + kDbColList + " FROM dbs WHERE org_id = ? AND name = ?";
+static const std::string kDbById = std::string("SELECT ") + kDbColList + " FROM dbs WHERE id = ?";
 
 static DbRow read_db(Stmt &s) {
     DbRow d;
@@ -158,17 +164,22 @@ static DbRow read_db(Stmt &s) {
 }
 
 std::optional<DbRow> db_by_name(Conn &c, int64_t org_id, const std::string &name) {
-    auto s = c.q(std::string(kDbCols) + "WHERE org_id = ? AND name = ?");
+    auto s = c.q(kDbByName);
     s.args(org_id, name);
     if (!s.step()) return std::nullopt;
     return read_db(s);
 }
 
 std::optional<DbRow> db_by_id(Conn &c, int64_t id) {
-    auto s = c.q(std::string(kDbCols) + "WHERE id = ?");
+    auto s = c.q(kDbById);
     s.args(id);
     if (!s.step()) return std::nullopt;
     return read_db(s);
+}
+
+static void check_group_restrict(Ctx &ctx, const std::string &group_name) {
+    if (!ctx.who.group_restrict.empty() && group_name != ctx.who.group_restrict)
+        fail(403, "this API token is restricted to group " + ctx.who.group_restrict);
 }
 
 DbRow find_db(Ctx &ctx, const std::string &name) {
@@ -176,8 +187,7 @@ DbRow find_db(Ctx &ctx, const std::string &name) {
     if (!d) fail(404, "database " + name + " not found");
     if (!ctx.who.group_restrict.empty()) {
         auto g = group_by_id(ctx.db, d->group_id);
-        if (!g || g->name != ctx.who.group_restrict)
-            fail(403, "this API token is restricted to group " + ctx.who.group_restrict);
+        check_group_restrict(ctx, g ? g->name : std::string());
     }
     return *d;
 }
@@ -186,39 +196,82 @@ std::string hostname(Ctx &ctx, const std::string &db, const std::string &org_slu
     return db + "-" + org_slug + "." + ctx.srv.domain();
 }
 
-Json db_json(Ctx &ctx, const DbRow &d) {
-    auto g = group_by_id(ctx.db, d.group_id);
-    auto insts = instances_of(ctx.db, d.id);
-    std::vector<std::string> regions;
-    std::string primary = g ? g->primary : "";
-    for (const auto &i : insts) {
-        regions.push_back(i.location);
-        if (i.type == "primary") primary = i.location;
+// The view: the database's columns (as read_db), then its group's, its organization's slug, and
+// one row per instance (LEFT JOIN: NULLs for none), primary first.
+const char *const kDbViewSelect =
+    "SELECT d.id, d.org_id, d.group_id, d.seed_bytes, d.uuid, d.name, d.size_limit, d.allowed_ips, "
+    "d.allowed_vpcs, d.schema_name, d.key, d.block_reads, d.block_writes, d.allow_attach, d.delete_protection, "
+    "d.is_schema, d.archived, g.name, g.primary_loc, g.version, g.archived, o.slug, i.location, i.type "
+    "FROM dbs d JOIN grp g ON g.id = d.group_id JOIN orgs o ON o.id = d.org_id "
+    "LEFT JOIN instances i ON i.db_id = d.id ";
+const char *const kDbViewOrder = " ORDER BY d.name, i.type != 'primary', i.id";
+static const std::string kDbViewByName = std::string(kDbViewSelect) + "WHERE d.org_id = ? AND d.name = ?" + kDbViewOrder;
+static const std::string kDbViewById = std::string(kDbViewSelect) + "WHERE d.id = ?" + kDbViewOrder;
+
+std::vector<DbView> read_db_views(Stmt &s, int64_t max) {
+    std::vector<DbView> out;
+    while (s.step()) {
+        if (out.empty() || out.back().d.id != s.i64(0)) {
+            if (max >= 0 && static_cast<int64_t>(out.size()) == max) break;
+            DbView v;
+            v.d = read_db(s);
+            v.group_name = s.str(17);
+            v.group_primary = s.str(18);
+            v.group_version = s.str(19);
+            v.group_archived = s.flag(20);
+            v.org_slug = s.str(21);
+            out.push_back(std::move(v));
+        }
+        if (!s.is_null(22)) out.back().instances.emplace_back(s.str(22), s.str(23));
     }
-    std::string org_slug = ctx.org_slug;
-    if (d.org_id != ctx.org_id) {
-        auto o = org_by_id(ctx.db, d.org_id);
-        if (o) org_slug = o->slug;
+    return out;
+}
+
+Json db_json(const DbView &v, const std::string &domain) {
+    const DbRow &d = v.d;
+    std::vector<std::string> regions;
+    std::string primary = v.group_primary;
+    for (const auto &i : v.instances) {
+        regions.push_back(i.first);
+        if (i.second == "primary") primary = i.first;
     }
     Json j = json_object();
     cJSON *p = j.get();
     jstr(p, "Name", d.name);
     jstr(p, "DbId", d.uuid);
-    jstr(p, "Hostname", hostname(ctx, d.name, org_slug));
+    jstr(p, "Hostname", d.name + "-" + v.org_slug + "." + domain);
     jbool(p, "block_reads", d.block_reads);
     jbool(p, "block_writes", d.block_writes);
     jbool(p, "allow_attach", d.allow_attach);
     jstrs(p, "regions", regions);
     jstr(p, "primaryRegion", primary);
     jstr(p, "type", "logical");
-    jstr(p, "version", g ? g->version : "latest");
-    jstr(p, "group", g ? g->name : "");
+    jstr(p, "version", v.group_version);
+    jstr(p, "group", v.group_name);
     jbool(p, "sleeping", false);
-    jbool(p, "archived", d.archived || (g && g->archived));
+    jbool(p, "archived", d.archived || v.group_archived);
     jbool(p, "delete_protection", d.delete_protection);
     jbool(p, "is_schema", d.is_schema);
     if (!d.schema_name.empty()) jstr(p, "schema", d.schema_name);
     return j;
+}
+
+Json find_db_json(Ctx &ctx, const std::string &name) {
+    auto s = ctx.db.q(kDbViewByName);
+    s.args(ctx.org_id, name);
+    auto views = read_db_views(s, 1);
+    if (views.empty()) fail(404, "database " + name + " not found");
+    check_group_restrict(ctx, views[0].group_name);
+    return db_json(views[0], ctx.srv.domain());
+}
+
+Json db_json(Ctx &ctx, const DbRow &d) {
+    auto s = ctx.db.q(kDbViewById);
+    s.args(d.id);
+    auto views = read_db_views(s, 1);
+    if (views.empty()) throw std::runtime_error("database " + d.name + " vanished");
+    views[0].d = d; // the caller's row may carry changes not written yet
+    return db_json(views[0], ctx.srv.domain());
 }
 
 // ---- instances

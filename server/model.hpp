@@ -40,6 +40,22 @@ std::optional<DbRow> db_by_name(Conn &c, int64_t org_id, const std::string &name
 std::optional<DbRow> db_by_id(Conn &c, int64_t id);
 DbRow find_db(Ctx &ctx, const std::string &name); // 404 if missing, 403 outside a token's group
 Json db_json(Ctx &ctx, const DbRow &d);           // the full database object of the spec
+
+// A database with all its JSON needs (group, organization, instances primary first), read in one
+// query: GET database and list databases are one statement each.
+struct DbView {
+    DbRow d;
+    std::string group_name, group_primary, group_version, org_slug;
+    bool group_archived = false;
+    std::vector<std::pair<std::string, std::string>> instances; // (location, type)
+};
+// Reads views from a statement over kDbViewCols ordered by database, then instance; at most `max`
+// databases (-1: all). The statement's parameters are bound by the caller.
+std::vector<DbView> read_db_views(Stmt &s, int64_t max = -1);
+extern const char *const kDbViewSelect; // "SELECT <view columns> FROM dbs d JOIN grp g ... "
+extern const char *const kDbViewOrder;  // " ORDER BY d.name, <instances primary first>"
+Json find_db_json(Ctx &ctx, const std::string &name); // db_json of find_db(ctx, name), in one query
+Json db_json(const DbView &v, const std::string &domain);
 std::string hostname(Ctx &ctx, const std::string &db, const std::string &org_slug);
 
 struct InstanceRow {

@@ -24,27 +24,23 @@ void list_databases(Ctx &ctx) {
     }
     if (!type.empty() && type != "schema" && type != "regular" && type != "logical")
         fail(400, "type must be schema or regular");
-    std::vector<int64_t> ids;
-    {
-        auto s = ctx.db.q("SELECT d.id FROM dbs d JOIN grp g ON g.id = d.group_id WHERE d.org_id = ? "
-                          "AND (? = '' OR g.name = ?) AND (? = '' OR d.schema_name = ?) "
-                          "AND (? != 'schema' OR d.is_schema) AND (? != 'regular' OR NOT d.is_schema) "
-                          "AND d.name > ? ORDER BY d.name LIMIT ?");
-        s.args(ctx.org_id, group, group, schema, schema, type, type, cursor, limit < 0 ? -1 : limit + 1);
-        while (s.step()) ids.push_back(s.i64(0));
-    }
-    bool more = limit > 0 && static_cast<int64_t>(ids.size()) > limit;
-    if (more) ids.pop_back();
+    // One statement: every database with its group, organization and instances (kDbViewSelect).
+    static const std::string sql = std::string(kDbViewSelect) +
+                                   "WHERE d.org_id = ? AND (? = '' OR g.name = ?) AND (? = '' OR d.schema_name = ?) "
+                                   "AND (? != 'schema' OR d.is_schema) AND (? != 'regular' OR NOT d.is_schema) "
+                                   "AND d.name > ?" +
+                                   kDbViewOrder;
+    auto s = ctx.db.q(sql);
+    s.args(ctx.org_id, group, group, schema, schema, type, type, cursor);
+    std::vector<DbView> views = read_db_views(s, limit < 0 ? -1 : limit + 1);
+    bool more = limit > 0 && static_cast<int64_t>(views.size()) > limit;
+    if (more) views.pop_back();
     Json arr = json_array();
     std::string last;
-    for (int64_t id : ids) {
-        DbRow d = *db_by_id(ctx.db, id);
-        if (!ctx.who.group_restrict.empty()) {
-            auto g = group_by_id(ctx.db, d.group_id);
-            if (!g || g->name != ctx.who.group_restrict) continue;
-        }
-        last = d.name;
-        jpush(arr.get(), db_json(ctx, d));
+    for (const auto &v : views) {
+        if (!ctx.who.group_restrict.empty() && v.group_name != ctx.who.group_restrict) continue;
+        last = v.d.name;
+        jpush(arr.get(), db_json(v, ctx.srv.domain()));
     }
     Json j = jwrap("databases", std::move(arr));
     if (limit > 0) { // the CLI pages with limit/cursor and reads pagination.next
@@ -156,7 +152,7 @@ void create_database(Ctx &ctx) {
     ctx.reply(jwrap("database", std::move(out)));
 }
 
-void get_database(Ctx &ctx) { ctx.reply(jwrap("database", db_json(ctx, find_db(ctx, ctx.params[0])))); }
+void get_database(Ctx &ctx) { ctx.reply(jwrap("database", find_db_json(ctx, ctx.params[0]))); }
 
 void delete_database(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);

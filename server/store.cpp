@@ -172,6 +172,17 @@ void Conn::raise(int rc) const {
     throw std::runtime_error("sqlite: " + msg);
 }
 
+ReadTxn::ReadTxn(Conn &c) : c_(c) { c_.q("BEGIN").run(); }
+
+ReadTxn::~ReadTxn() {
+    if (sqlite3_get_autocommit(c_.raw())) return; // nothing open
+    try {
+        c_.q("COMMIT").run();
+    } catch (...) {
+        sqlite3_exec(c_.raw(), "ROLLBACK", nullptr, nullptr, nullptr); // never leave a snapshot open
+    }
+}
+
 // ---- Store
 
 // Brings a data file open to group or others down to 0600 (and says so on stderr).

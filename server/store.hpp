@@ -75,6 +75,19 @@ class Conn {
     std::vector<sqlite3_stmt *> all_;
 };
 
+// One read transaction around all the queries of a request: one snapshot, and the WAL read lock
+// (file locks) taken once instead of once per statement. Ends (COMMIT) when destroyed.
+class ReadTxn {
+  public:
+    explicit ReadTxn(Conn &c);
+    ~ReadTxn();
+    ReadTxn(const ReadTxn &) = delete;
+    ReadTxn &operator=(const ReadTxn &) = delete;
+
+  private:
+    Conn &c_;
+};
+
 class Store {
   public:
     // path: a file (created mode 0600) or ":memory:".
