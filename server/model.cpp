@@ -5,6 +5,9 @@
 #include "server.hpp"
 #include "validate.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 namespace tl {
 
 // ---- organizations
@@ -201,18 +204,33 @@ std::string hostname(Ctx &ctx, const std::string &db, const std::string &org_slu
 const char *const kDbViewSelect =
     "SELECT d.id, d.org_id, d.group_id, d.seed_bytes, d.uuid, d.name, d.size_limit, d.allowed_ips, "
     "d.allowed_vpcs, d.schema_name, d.key, d.block_reads, d.block_writes, d.allow_attach, d.delete_protection, "
-    "d.is_schema, d.archived, g.name, g.primary_loc, g.version, g.archived, o.slug, i.location, i.type "
+    "d.is_schema, d.archived, g.name, g.primary_loc, g.version, g.archived, o.slug, i.location, i.type, i.id "
     "FROM dbs d JOIN grp g ON g.id = d.group_id JOIN orgs o ON o.id = d.org_id "
     "LEFT JOIN instances i ON i.db_id = d.id ";
-const char *const kDbViewOrder = " ORDER BY d.name, i.type != 'primary', i.id";
+// By name, which the (org_id, name) index gives without sorting; a database's instance rows come
+// together (nested loop) and are put in order (primary first, then by age) in read_db_views.
+const char *const kDbViewOrder = " ORDER BY d.name";
 static const std::string kDbViewByName = std::string(kDbViewSelect) + "WHERE d.org_id = ? AND d.name = ?" + kDbViewOrder;
 static const std::string kDbViewById = std::string(kDbViewSelect) + "WHERE d.id = ?" + kDbViewOrder;
 
 std::vector<DbView> read_db_views(Stmt &s, int64_t max) {
     std::vector<DbView> out;
+    struct Inst {
+        bool replica;
+        int64_t id;
+        std::string location, type;
+    };
+    std::vector<Inst> insts;
+    auto finish = [&] { // the instances read for out.back(): primary first, then by age
+        std::sort(insts.begin(), insts.end(),
+                  [](const Inst &a, const Inst &b) { return std::tie(a.replica, a.id) < std::tie(b.replica, b.id); });
+        for (auto &i : insts) out.back().instances.emplace_back(std::move(i.location), std::move(i.type));
+        insts.clear();
+    };
     while (s.step()) {
         if (out.empty() || out.back().d.id != s.i64(0)) {
-            if (max >= 0 && static_cast<int64_t>(out.size()) == max) break;
+            if (!out.empty()) finish();
+            if (max >= 0 && static_cast<int64_t>(out.size()) == max) return out;
             DbView v;
             v.d = read_db(s);
             v.group_name = s.str(17);
@@ -222,8 +240,9 @@ std::vector<DbView> read_db_views(Stmt &s, int64_t max) {
             v.org_slug = s.str(21);
             out.push_back(std::move(v));
         }
-        if (!s.is_null(22)) out.back().instances.emplace_back(s.str(22), s.str(23));
+        if (!s.is_null(22)) insts.push_back({s.str(23) != "primary", s.i64(24), s.str(22), s.str(23)});
     }
+    if (!out.empty()) finish();
     return out;
 }
 

@@ -123,6 +123,14 @@ std::string Stmt::str(int col) const {
 // ---- Conn
 
 Conn::Conn(const std::string &uri, bool create) {
+    // SQLite's memory statistics take a global mutex on every allocation, which all the reader
+    // threads contend for; nothing here reads them. Only possible before SQLite initializes (in a
+    // process that used SQLite already, this does nothing).
+    static const bool memstatus_off = [] {
+        if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK) return true;
+        return false;
+    }();
+    (void)memstatus_off;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
