@@ -29,8 +29,9 @@ static void admin_users(LocalServer &srv, const httplib::Request &req, httplib::
             srv.add_user(name->valuestring, token->valuestring);
         } catch (const std::runtime_error &e) {
             std::string m = e.what();
-            fail(m.find("another user") != std::string::npos || m.find("already exists") != std::string::npos ? 409
-                                                                                                            : 400,
+            fail(m.find("another user") != std::string::npos || m.find("already exists") != std::string::npos
+                     ? 409
+                     : 400,
                  m);
         }
         Json u = json_object();
@@ -78,16 +79,19 @@ static void admin_faults(LocalServer &srv, const httplib::Request &req, httplib:
 
 void handle_admin(LocalServer &srv, const httplib::Request &req, httplib::Response &res,
                   const std::vector<std::string> &segs) {
-    if (srv.admin_token().empty()) return send_error(res, 404, "admin routes are disabled (start with --admin-token)");
+    if (srv.admin_token().empty())
+        return send_error(res, 404, "admin routes are disabled (start with --admin-token)");
     auto it = req.headers.find("Authorization");
-    std::string given = it != req.headers.end() && it->second.size() > 7 &&
-                                strncasecmp(it->second.c_str(), "Bearer ", 7) == 0
-                            ? it->second.substr(7)
-                            : std::string();
-    if (!equal_ct(sha256(given), sha256(srv.admin_token()))) return send_error(res, 401, "invalid admin token");
+    std::string given =
+        it != req.headers.end() && it->second.size() > 7 && strncasecmp(it->second.c_str(), "Bearer ", 7) == 0
+            ? it->second.substr(7)
+            : std::string();
+    if (!equal_ct(sha256(given), sha256(srv.admin_token())))
+        return send_error(res, 401, "invalid admin token");
     try {
         if (segs.size() == 2 && segs[1] == "users") return admin_users(srv, req, res);
-        if ((segs.size() == 2 || segs.size() == 3) && segs[1] == "faults") return admin_faults(srv, req, res, segs);
+        if ((segs.size() == 2 || segs.size() == 3) && segs[1] == "faults")
+            return admin_faults(srv, req, res, segs);
         send_error(res, 404, "no such admin route");
     } catch (const ApiError &e) {
         send_error(res, e.status, e.what());

@@ -20,7 +20,9 @@ struct ApiError : std::runtime_error {
     int status;
     ApiError(int s, const std::string &m) : std::runtime_error(m), status(s) {}
 };
-[[noreturn]] inline void fail(int status, const std::string &message) { throw ApiError(status, message); }
+[[noreturn]] inline void fail(int status, const std::string &message) {
+    throw ApiError(status, message);
+}
 
 // Scopes of platform API tokens (the spec's names); an unscoped token has them all.
 enum Scope : uint32_t {

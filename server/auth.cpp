@@ -112,7 +112,8 @@ void add_login_token(Conn &w, int64_t user_id, const std::string &token) {
         if (s.i64(0) != user_id) throw ApiError(409, "this token already belongs to another user");
         return;
     }
-    w.q("INSERT INTO api_tokens(public_id, user_id, name, kind, hash, created_at) VALUES (?, ?, NULL, 'login', ?, ?)")
+    w.q("INSERT INTO api_tokens(public_id, user_id, name, kind, hash, created_at) VALUES (?, ?, NULL, "
+        "'login', ?, ?)")
         .args(new_uuid(), user_id)
         .bind_blob(3, h)
         .bind(4, now_seconds())

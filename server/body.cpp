@@ -6,7 +6,8 @@ namespace tl {
 
 Body::Body(const std::string &text) {
     size_t i = 0;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t')) ++i;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
+        ++i;
     if (i == text.size()) {
         empty_ = true;
         doc_ = json_object();

@@ -39,7 +39,8 @@ static bool parse_listen(const std::string &v, Options &o) {
     if (colon == std::string::npos || colon == 0) return false;
     std::string host = v.substr(0, colon), port = v.substr(colon + 1);
     if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+        return false;
     int p = std::atoi(port.c_str());
     if (p > 65535) return false;
     o.host = host;

@@ -101,6 +101,8 @@ std::string new_uuid() {
            h.substr(20);
 }
 
-std::string new_secret_token() { return "tlp_" + base64url(random_bytes(32)); }
+std::string new_secret_token() {
+    return "tlp_" + base64url(random_bytes(32));
+}
 
 } // namespace tl

@@ -52,7 +52,9 @@ static std::vector<std::string> split_path(const std::string &raw) {
     return segs;
 }
 
-static bool is_placeholder(const std::string &s) { return !s.empty() && s[0] == '{'; }
+static bool is_placeholder(const std::string &s) {
+    return !s.empty() && s[0] == '{';
+}
 
 const Route *LocalServer::match(const std::string &method, const std::vector<std::string> &segs,
                                 std::vector<std::string> &params, bool &path_known) const {
@@ -98,8 +100,10 @@ bool LocalServer::answer_unknown_method(const httplib::Request &req, httplib::Re
     // cpp-httplib stops at the request line for a method it does not know: method and target are
     // set, no header is read yet (so no authentication is possible), and the rest of the request
     // stays unread, so the connection must not be reused.
-    static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"};
-    if (!req.headers.empty() || req.method.empty() || req.target.empty() || req.target[0] != '/') return false;
+    static const char *const known[] = {"GET",     "HEAD",    "POST",  "PUT",   "DELETE",
+                                        "CONNECT", "OPTIONS", "TRACE", "PATCH", "PRI"};
+    if (!req.headers.empty() || req.method.empty() || req.target.empty() || req.target[0] != '/')
+        return false;
     for (const char *m : known)
         if (req.method == m) return false;
     for (char c : req.method)
@@ -140,9 +144,11 @@ static bool bearer(const httplib::Request &req, std::string &token) {
     const std::string &v = it->second;
     if (v.size() < 7 || strncasecmp(v.c_str(), "Bearer ", 7) != 0) return false;
     size_t start = 7;
-    while (start < v.size() && v[start] == ' ') ++start;
+    while (start < v.size() && v[start] == ' ')
+        ++start;
     token = v.substr(start);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.pop_back();
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t'))
+        token.pop_back();
     return !token.empty();
 }
 
@@ -161,12 +167,13 @@ static void resolve_org(Ctx &ctx, const Route &route) {
     if (!ctx.who.org_restrict.empty() && ctx.who.org_restrict != slug)
         fail(403, "this API token is restricted to organization " + ctx.who.org_restrict);
     if (ctx.role < route.min_role)
-        fail(403, std::string("this needs the role ") + role_name(route.min_role) + " or higher in organization " +
-                      slug + " (you are " + role_name(ctx.role) + ")");
+        fail(403, std::string("this needs the role ") + role_name(route.min_role) +
+                      " or higher in organization " + slug + " (you are " + role_name(ctx.role) + ")");
 }
 
 static void run(Ctx &ctx, const Route &route) {
-    if ((ctx.who.scopes & route.scope) != route.scope) fail(403, "this API token's scopes do not allow this call");
+    if ((ctx.who.scopes & route.scope) != route.scope)
+        fail(403, "this API token's scopes do not allow this call");
     if (route.org_mode != ORG_NONE) resolve_org(ctx, route);
     // Handlers see only the parameters after the organization, so that /v1/groups/{group} and
     // /v1/organizations/{org}/groups/{group} share one handler.
@@ -174,7 +181,8 @@ static void run(Ctx &ctx, const Route &route) {
     route.handler(ctx);
 }
 
-void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res, std::vector<std::string> &segs) {
+void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res,
+                             std::vector<std::string> &segs) {
     std::string token;
     if (!bearer(req, token)) return send_error(res, 401, "missing or malformed Authorization: Bearer header");
     Principal who;
@@ -235,8 +243,8 @@ void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res
     } catch (const std::bad_alloc &) {
         send_error(res, 500, "out of memory");
     } catch (const std::exception &e) {
-        std::fprintf(stderr, "turso-local: internal error on %s %s: %s\n", req.method.c_str(), req.path.c_str(),
-                     e.what());
+        std::fprintf(stderr, "turso-local: internal error on %s %s: %s\n", req.method.c_str(),
+                     req.path.c_str(), e.what());
         send_error(res, 500, "internal error");
     }
 }

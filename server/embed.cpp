@@ -39,9 +39,13 @@ extern "C" tl_server *tl_server_start(const char *data_path, const char *token, 
     return nullptr;
 }
 
-extern "C" const char *tl_server_url(const tl_server *s) { return s ? s->url.c_str() : ""; }
+extern "C" const char *tl_server_url(const tl_server *s) {
+    return s ? s->url.c_str() : "";
+}
 
-extern "C" const char *tl_server_token(const tl_server *s) { return s ? s->token.c_str() : ""; }
+extern "C" const char *tl_server_token(const tl_server *s) {
+    return s ? s->token.c_str() : "";
+}
 
 extern "C" int tl_server_add_user(tl_server *s, const char *name, const char *token) {
     if (!s || !name || !token || !*token) return -1;

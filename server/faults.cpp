@@ -30,7 +30,8 @@ bool glob_match(const std::string &pattern, const std::string &text) {
             return false;
         }
     }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
+    while (p < pattern.size() && pattern[p] == '*')
+        ++p;
     return p == pattern.size();
 }
 
@@ -39,15 +40,16 @@ static int64_t int_field(const cJSON *spec, const char *key, int64_t dflt, int64
     if (!v || cJSON_IsNull(v)) return dflt;
     if (!cJSON_IsNumber(v) || v->valuedouble != std::floor(v->valuedouble) || v->valuedouble < lo ||
         v->valuedouble > hi)
-        fail(400, std::string("fault field '") + key + "' must be an integer in [" + std::to_string(lo) + ", " +
-                      std::to_string(hi) + "]");
+        fail(400, std::string("fault field '") + key + "' must be an integer in [" + std::to_string(lo) +
+                      ", " + std::to_string(hi) + "]");
     return static_cast<int64_t>(v->valuedouble);
 }
 
 static std::string str_field(const cJSON *spec, const char *key, const std::string &dflt) {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(spec, key);
     if (!v || cJSON_IsNull(v)) return dflt;
-    if (!cJSON_IsString(v) || !*v->valuestring) fail(400, std::string("fault field '") + key + "' must be a string");
+    if (!cJSON_IsString(v) || !*v->valuestring)
+        fail(400, std::string("fault field '") + key + "' must be a string");
     return v->valuestring;
 }
 
@@ -55,7 +57,8 @@ Fault Faults::add(const cJSON *spec) {
     if (!cJSON_IsObject(spec)) fail(400, "a fault is a JSON object");
     Fault f;
     f.method = str_field(spec, "method", "*");
-    for (auto &c : f.method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto &c : f.method)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     f.path = str_field(spec, "path", "*");
     f.kind = str_field(spec, "kind", "");
     if (f.kind != "latency" && f.kind != "status" && f.kind != "reset" && f.kind != "truncate" &&
@@ -89,8 +92,10 @@ Json fault_json(const Fault &f) {
     jint(p, "status", f.status);
     if (f.retry_after >= 0) jint(p, "retry_after", f.retry_after);
     cJSON_AddNumberToObject(p, "rate", f.rate);
-    if (f.count >= 0) jint(p, "count", f.count);
-    else jnull(p, "count");
+    if (f.count >= 0)
+        jint(p, "count", f.count);
+    else
+        jnull(p, "count");
     jint(p, "fired", f.fired);
     return j;
 }
@@ -98,7 +103,8 @@ Json fault_json(const Fault &f) {
 Json Faults::list_json() {
     Json arr = json_array();
     std::lock_guard<std::mutex> g(mu_);
-    for (const auto &f : list_) jpush(arr.get(), fault_json(f));
+    for (const auto &f : list_)
+        jpush(arr.get(), fault_json(f));
     return jwrap("faults", std::move(arr));
 }
 
@@ -131,8 +137,10 @@ Faults::Decision Faults::check(const std::string &method, const std::string &pat
         if (f.rate < 1.0 && std::uniform_real_distribution<double>(0, 1)(rng) >= f.rate) continue;
         if (f.count > 0) --f.count;
         ++f.fired;
-        if (f.kind == "latency") d.latency_ms += f.latency_ms;
-        else d.action = f;
+        if (f.kind == "latency")
+            d.latency_ms += f.latency_ms;
+        else
+            d.action = f;
     }
     return d;
 }
@@ -194,12 +202,12 @@ void apply_fault(const Fault &f, const httplib::Request &req, httplib::Response 
         std::string body = "{\"databases\": [{\"Name\": \"trunc";
         size_t promised = body.size() + 64;
         res.status = 200;
-        res.set_content_provider(
-            promised, "application/json",
-            [body, f](size_t offset, size_t, httplib::DataSink &sink) {
-                if (offset == 0 && f.kind == "truncate") sink.write(body.data(), body.size());
-                return false;
-            });
+        res.set_content_provider(promised, "application/json",
+                                 [body, f](size_t offset, size_t, httplib::DataSink &sink) {
+                                     if (offset == 0 && f.kind == "truncate")
+                                         sink.write(body.data(), body.size());
+                                     return false;
+                                 });
     }
 }
 

@@ -9,10 +9,16 @@ static cJSON *checked(cJSON *j) {
     return j;
 }
 
-Json json_object() { return Json(checked(cJSON_CreateObject())); }
-Json json_array() { return Json(checked(cJSON_CreateArray())); }
+Json json_object() {
+    return Json(checked(cJSON_CreateObject()));
+}
+Json json_array() {
+    return Json(checked(cJSON_CreateArray()));
+}
 
-Json json_parse(const std::string &text) { return Json(cJSON_ParseWithLength(text.data(), text.size())); }
+Json json_parse(const std::string &text) {
+    return Json(cJSON_ParseWithLength(text.data(), text.size()));
+}
 
 std::string json_print(const cJSON *j) {
     char *text = cJSON_PrintUnformatted(j);
@@ -44,7 +50,8 @@ cJSON *jnull(cJSON *obj, const char *key) {
 
 cJSON *jstrs(cJSON *obj, const char *key, const std::vector<std::string> &values) {
     Json arr = json_array();
-    for (const auto &v : values) cJSON_AddItemToArray(arr.get(), checked(cJSON_CreateString(v.c_str())));
+    for (const auto &v : values)
+        cJSON_AddItemToArray(arr.get(), checked(cJSON_CreateString(v.c_str())));
     return jput(obj, key, std::move(arr));
 }
 

@@ -29,7 +29,9 @@ Pkey private_key(const std::string &seed) {
 const char kHeader[] = "{\"alg\":\"EdDSA\",\"typ\":\"JWT\"}";
 } // namespace
 
-std::string ed25519_new_seed() { return random_bytes(32); }
+std::string ed25519_new_seed() {
+    return random_bytes(32);
+}
 
 std::string ed25519_public_key(const std::string &seed) {
     Pkey k = private_key(seed);

@@ -4,7 +4,7 @@
 
 namespace tl {
 
-std::string ed25519_new_seed();                         // 32 random bytes: a private key
+std::string ed25519_new_seed();                          // 32 random bytes: a private key
 std::string ed25519_public_key(const std::string &seed); // 32 raw bytes
 
 // header.payload.signature, base64url; payload_json is the claims object's text.

@@ -69,13 +69,16 @@ const Loc *find(const std::string &code) {
 const std::vector<std::pair<std::string, std::string>> &all_locations() {
     static const std::vector<std::pair<std::string, std::string>> list = [] {
         std::vector<std::pair<std::string, std::string>> v;
-        for (const auto &l : kLocs) v.emplace_back(l.code, l.description);
+        for (const auto &l : kLocs)
+            v.emplace_back(l.code, l.description);
         return v;
     }();
     return list;
 }
 
-bool valid_location(const std::string &code) { return find(code) != nullptr; }
+bool valid_location(const std::string &code) {
+    return find(code) != nullptr;
+}
 
 std::string location_description(const std::string &code) {
     const Loc *l = find(code);
@@ -89,7 +92,8 @@ std::vector<std::string> closest_locations(const std::string &code) {
     std::multimap<double, const char *> byd;
     for (const auto &l : kLocs)
         if (&l != me) byd.emplace(distance(*me, l), l.code);
-    for (auto it = byd.begin(); it != byd.end() && out.size() < 3; ++it) out.push_back(it->second);
+    for (auto it = byd.begin(); it != byd.end() && out.size() < 3; ++it)
+        out.push_back(it->second);
     return out;
 }
 

@@ -10,9 +10,14 @@ int main(int argc, char **argv) {
     tl::Options opts;
     std::string error;
     switch (tl::parse_args(argc, argv, opts, error)) {
-    case tl::PARSE_HELP: std::fputs(tl::usage_text(), stdout); return 0;
-    case tl::PARSE_ERROR: std::fprintf(stderr, "turso-local: %s\n", error.c_str()); return 2;
-    case tl::PARSE_OK: break;
+    case tl::PARSE_HELP:
+        std::fputs(tl::usage_text(), stdout);
+        return 0;
+    case tl::PARSE_ERROR:
+        std::fprintf(stderr, "turso-local: %s\n", error.c_str());
+        return 2;
+    case tl::PARSE_OK:
+        break;
     }
 
     // Block the stop signals in every thread; the main thread waits for them below.

@@ -103,10 +103,12 @@ GroupRow find_group(Ctx &ctx, const std::string &name) {
 
 std::vector<std::string> group_locations(Conn &c, int64_t group_id) {
     std::vector<std::string> out;
-    auto s = c.q("SELECT l.location FROM group_locations l JOIN grp g ON g.id = l.group_id WHERE l.group_id = ? "
-                 "ORDER BY l.location != g.primary_loc, l.added, l.location");
+    auto s =
+        c.q("SELECT l.location FROM group_locations l JOIN grp g ON g.id = l.group_id WHERE l.group_id = ? "
+            "ORDER BY l.location != g.primary_loc, l.added, l.location");
     s.args(group_id);
-    while (s.step()) out.push_back(s.str(0));
+    while (s.step())
+        out.push_back(s.str(0));
     return out;
 }
 
@@ -126,13 +128,16 @@ Json group_json(Conn &c, const GroupRow &g) {
 GroupRow create_group(Conn &c, int64_t org_id, const std::string &name, const std::string &location,
                       const std::string &version) {
     int64_t now = now_seconds();
-    c.q("INSERT INTO grp(uuid, org_id, name, primary_loc, version, key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    c.q("INSERT INTO grp(uuid, org_id, name, primary_loc, version, key, created_at) VALUES (?, ?, ?, ?, ?, "
+        "?, ?)")
         .args(new_uuid(), org_id, name, location, version)
         .bind_blob(6, ed25519_new_seed())
         .bind(7, now)
         .run();
     int64_t id = c.last_id();
-    c.q("INSERT INTO group_locations(group_id, location, added) VALUES (?, ?, ?)").args(id, location, now).run();
+    c.q("INSERT INTO group_locations(group_id, location, added) VALUES (?, ?, ?)")
+        .args(id, location, now)
+        .run();
     return *group_by_id(c, id);
 }
 
@@ -141,7 +146,8 @@ GroupRow create_group(Conn &c, int64_t org_id, const std::string &name, const st
 static const char *const kDbColList =
     "id, org_id, group_id, seed_bytes, uuid, name, size_limit, allowed_ips, allowed_vpcs, schema_name, "
     "key, block_reads, block_writes, allow_attach, delete_protection, is_schema, archived";
-static const std::string kDbByName = std::string("SELECT ") + kDbColList + " FROM dbs WHERE org_id = ? AND name = ?";
+static const std::string kDbByName =
+    std::string("SELECT ") + kDbColList + " FROM dbs WHERE org_id = ? AND name = ?";
 static const std::string kDbById = std::string("SELECT ") + kDbColList + " FROM dbs WHERE id = ?";
 
 static DbRow read_db(Stmt &s) {
@@ -203,14 +209,16 @@ std::string hostname(Ctx &ctx, const std::string &db, const std::string &org_slu
 // one row per instance (LEFT JOIN: NULLs for none), primary first.
 const char *const kDbViewSelect =
     "SELECT d.id, d.org_id, d.group_id, d.seed_bytes, d.uuid, d.name, d.size_limit, d.allowed_ips, "
-    "d.allowed_vpcs, d.schema_name, d.key, d.block_reads, d.block_writes, d.allow_attach, d.delete_protection, "
+    "d.allowed_vpcs, d.schema_name, d.key, d.block_reads, d.block_writes, d.allow_attach, "
+    "d.delete_protection, "
     "d.is_schema, d.archived, g.name, g.primary_loc, g.version, g.archived, o.slug, i.location, i.type, i.id "
     "FROM dbs d JOIN grp g ON g.id = d.group_id JOIN orgs o ON o.id = d.org_id "
     "LEFT JOIN instances i ON i.db_id = d.id ";
 // By name, which the (org_id, name) index gives without sorting; a database's instance rows come
 // together (nested loop) and are put in order (primary first, then by age) in read_db_views.
 const char *const kDbViewOrder = " ORDER BY d.name";
-static const std::string kDbViewByName = std::string(kDbViewSelect) + "WHERE d.org_id = ? AND d.name = ?" + kDbViewOrder;
+static const std::string kDbViewByName =
+    std::string(kDbViewSelect) + "WHERE d.org_id = ? AND d.name = ?" + kDbViewOrder;
 static const std::string kDbViewById = std::string(kDbViewSelect) + "WHERE d.id = ?" + kDbViewOrder;
 
 std::vector<DbView> read_db_views(Stmt &s, int64_t max) {
@@ -222,9 +230,11 @@ std::vector<DbView> read_db_views(Stmt &s, int64_t max) {
     };
     std::vector<Inst> insts;
     auto finish = [&] { // the instances read for out.back(): primary first, then by age
-        std::sort(insts.begin(), insts.end(),
-                  [](const Inst &a, const Inst &b) { return std::tie(a.replica, a.id) < std::tie(b.replica, b.id); });
-        for (auto &i : insts) out.back().instances.emplace_back(std::move(i.location), std::move(i.type));
+        std::sort(insts.begin(), insts.end(), [](const Inst &a, const Inst &b) {
+            return std::tie(a.replica, a.id) < std::tie(b.replica, b.id);
+        });
+        for (auto &i : insts)
+            out.back().instances.emplace_back(std::move(i.location), std::move(i.type));
         insts.clear();
     };
     while (s.step()) {
@@ -347,7 +357,9 @@ void audit(Ctx &ctx, const char *code, const std::string &message, Json data, in
 
 // ---- users
 
-std::string user_email(const std::string &name) { return name + "@turso.local"; }
+std::string user_email(const std::string &name) {
+    return name + "@turso.local";
+}
 
 int64_t ensure_user(Conn &w, const std::string &name) {
     {
@@ -355,16 +367,21 @@ int64_t ensure_user(Conn &w, const std::string &name) {
         s.args(name);
         if (s.step()) return s.i64(0);
     }
-    if (!valid_name(name)) throw ApiError(400, "invalid user name '" + name + "': use lowercase letters, digits, dashes");
+    if (!valid_name(name))
+        throw ApiError(400, "invalid user name '" + name + "': use lowercase letters, digits, dashes");
     if (org_by_slug(w, name)) throw ApiError(409, "an organization named " + name + " already exists");
     int64_t now = now_seconds();
-    w.q("INSERT INTO users(username, email, created_at) VALUES (?, ?, ?)").args(name, user_email(name), now).run();
+    w.q("INSERT INTO users(username, email, created_at) VALUES (?, ?, ?)")
+        .args(name, user_email(name), now)
+        .run();
     int64_t uid = w.last_id();
     w.q("INSERT INTO orgs(slug, name, type, uuid, created_at) VALUES (?, ?, 'personal', ?, ?)")
         .args(name, name, new_uuid(), now)
         .run();
     int64_t oid = w.last_id();
-    w.q("INSERT INTO members(org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)").args(oid, uid, now).run();
+    w.q("INSERT INTO members(org_id, user_id, role, created_at) VALUES (?, ?, 'owner', ?)")
+        .args(oid, uid, now)
+        .run();
     w.q("INSERT INTO audit_logs(org_id, code, message, origin, author, data, created_at) "
         "VALUES (?, 'user-signup', ?, 'local', ?, '{}', ?)")
         .args(oid, "user " + name + " created", name, now)

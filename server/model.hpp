@@ -52,8 +52,8 @@ struct DbView {
 // Reads views from a statement over kDbViewCols ordered by database, then instance; at most `max`
 // databases (-1: all). The statement's parameters are bound by the caller.
 std::vector<DbView> read_db_views(Stmt &s, int64_t max = -1);
-extern const char *const kDbViewSelect; // "SELECT <view columns> FROM dbs d JOIN grp g ... "
-extern const char *const kDbViewOrder;  // " ORDER BY d.name, <instances primary first>"
+extern const char *const kDbViewSelect;               // "SELECT <view columns> FROM dbs d JOIN grp g ... "
+extern const char *const kDbViewOrder;                // " ORDER BY d.name, <instances primary first>"
 Json find_db_json(Ctx &ctx, const std::string &name); // db_json of find_db(ctx, name), in one query
 Json db_json(const DbView &v, const std::string &domain);
 std::string hostname(Ctx &ctx, const std::string &db, const std::string &org_slug);

@@ -25,11 +25,12 @@ void list_databases(Ctx &ctx) {
     if (!type.empty() && type != "schema" && type != "regular" && type != "logical")
         fail(400, "type must be schema or regular");
     // One statement: every database with its group, organization and instances (kDbViewSelect).
-    static const std::string sql = std::string(kDbViewSelect) +
-                                   "WHERE d.org_id = ? AND (? = '' OR g.name = ?) AND (? = '' OR d.schema_name = ?) "
-                                   "AND (? != 'schema' OR d.is_schema) AND (? != 'regular' OR NOT d.is_schema) "
-                                   "AND d.name > ?" +
-                                   kDbViewOrder;
+    static const std::string sql =
+        std::string(kDbViewSelect) +
+        "WHERE d.org_id = ? AND (? = '' OR g.name = ?) AND (? = '' OR d.schema_name = ?) "
+        "AND (? != 'schema' OR d.is_schema) AND (? != 'regular' OR NOT d.is_schema) "
+        "AND d.name > ?" +
+        kDbViewOrder;
     auto s = ctx.db.q(sql);
     s.args(ctx.org_id, group, group, schema, schema, type, type, cursor);
     std::vector<DbView> views = read_db_views(s, limit < 0 ? -1 : limit + 1);
@@ -45,8 +46,10 @@ void list_databases(Ctx &ctx) {
     Json j = jwrap("databases", std::move(arr));
     if (limit > 0) { // the CLI pages with limit/cursor and reads pagination.next
         Json pg = json_object();
-        if (more) jstr(pg.get(), "next", last);
-        else jnull(pg.get(), "next");
+        if (more)
+            jstr(pg.get(), "next", last);
+        else
+            jnull(pg.get(), "next");
         jput(j.get(), "pagination", std::move(pg));
     }
     ctx.reply(std::move(j));
@@ -54,7 +57,8 @@ void list_databases(Ctx &ctx) {
 
 // The group a new database goes to: the one named, or "default", created on demand in the location
 // asked for, else the primary of the organization's oldest group, else ams.
-GroupRow group_for_create(Ctx &ctx, const std::optional<std::string> &name, const std::optional<std::string> &loc) {
+GroupRow group_for_create(Ctx &ctx, const std::optional<std::string> &name,
+                          const std::optional<std::string> &loc) {
     std::string gname = name && !name->empty() ? *name : "default";
     if (auto g = group_by_name(ctx.db, ctx.org_id, gname)) {
         if (!ctx.who.group_restrict.empty() && ctx.who.group_restrict != gname)
@@ -83,7 +87,8 @@ void check_seed(Ctx &ctx, const cJSON *seed) {
     std::string t = type->valuestring;
     auto field = [&](const char *k) -> std::string {
         const cJSON *v = cJSON_GetObjectItem(seed, k);
-        if (v && !cJSON_IsNull(v) && !cJSON_IsString(v)) fail(400, std::string("seed.") + k + " must be a string");
+        if (v && !cJSON_IsNull(v) && !cJSON_IsString(v))
+            fail(400, std::string("seed.") + k + " must be a string");
         return cJSON_IsString(v) ? v->valuestring : "";
     };
     if (t == "database") {
@@ -130,14 +135,16 @@ void create_database(Ctx &ctx) {
     if (db_by_name(ctx.db, ctx.org_id, name)) fail(409, "database " + name + " already exists");
     GroupRow g = group_for_create(ctx, group, location);
     ctx.db
-        .q("INSERT INTO dbs(uuid, org_id, group_id, name, size_limit, is_schema, schema_name, key, created_at) "
+        .q("INSERT INTO dbs(uuid, org_id, group_id, name, size_limit, is_schema, schema_name, key, "
+           "created_at) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .args(new_uuid(), ctx.org_id, g.id, name, size_limit, is_schema, schema)
         .bind_blob(8, ed25519_new_seed())
         .bind(9, now_seconds())
         .run();
     int64_t id = ctx.db.last_id();
-    for (const auto &loc : group_locations(ctx.db, g.id)) add_instance(ctx.db, id, loc == g.primary ? "primary" : "replica", loc);
+    for (const auto &loc : group_locations(ctx.db, g.id))
+        add_instance(ctx.db, id, loc == g.primary ? "primary" : "replica", loc);
     DbRow d = *db_by_id(ctx.db, id);
     Json data = json_object();
     jstr(data.get(), "name", name);
@@ -152,11 +159,14 @@ void create_database(Ctx &ctx) {
     ctx.reply(jwrap("database", std::move(out)));
 }
 
-void get_database(Ctx &ctx) { ctx.reply(jwrap("database", find_db_json(ctx, ctx.params[0]))); }
+void get_database(Ctx &ctx) {
+    ctx.reply(jwrap("database", find_db_json(ctx, ctx.params[0])));
+}
 
 void delete_database(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
-    if (d.delete_protection) fail(409, "database " + d.name + " has delete protection enabled: disable it first");
+    if (d.delete_protection)
+        fail(409, "database " + d.name + " has delete protection enabled: disable it first");
     ctx.db.q("DELETE FROM dbs WHERE id = ?").args(d.id).run();
     audit(ctx, "db-delete", "database " + d.name + " deleted");
     Json j = json_object();
@@ -184,13 +194,15 @@ Json config_json(const DbRow &d) {
     return j;
 }
 
-void get_config(Ctx &ctx) { ctx.reply(config_json(find_db(ctx, ctx.params[0]))); }
+void get_config(Ctx &ctx) {
+    ctx.reply(config_json(find_db(ctx, ctx.params[0])));
+}
 
 void update_config(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
     Body &b = ctx.required_body();
-    b.no_nulls({"size_limit", "allow_attach", "block_reads", "block_writes", "delete_protection", "allowed_ips",
-                "allowed_aws_vpc_ids"});
+    b.no_nulls({"size_limit", "allow_attach", "block_reads", "block_writes", "delete_protection",
+                "allowed_ips", "allowed_aws_vpc_ids"});
     auto size_limit = b.str("size_limit");
     if (size_limit && !valid_size_limit(*size_limit)) fail(400, "invalid size_limit (e.g. 256mb, 1gb)");
     auto allow_attach = b.boolean("allow_attach");
@@ -207,7 +219,8 @@ void update_config(Ctx &ctx) {
     if (protect) d.delete_protection = *protect;
     auto list_text = [](const std::vector<std::string> &v) {
         Json a = json_array();
-        for (const auto &s : v) jpush(a.get(), Json(cJSON_CreateString(s.c_str())));
+        for (const auto &s : v)
+            jpush(a.get(), Json(cJSON_CreateString(s.c_str())));
         return json_print(a.get());
     };
     if (ips) d.allowed_ips = list_text(*ips);
@@ -247,7 +260,8 @@ Json usage_zero() {
 void usage(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
     for (const char *q : {"from", "to"})
-        if (ctx.has_query(q) && !valid_rfc3339(ctx.query(q))) fail(400, std::string(q) + " must be an RFC 3339 time");
+        if (ctx.has_query(q) && !valid_rfc3339(ctx.query(q)))
+            fail(400, std::string(q) + " must be an RFC 3339 time");
     // No queries run here: usage is truly zero.
     Json insts = json_array();
     for (const auto &i : instances_of(ctx.db, d.id)) {
@@ -290,7 +304,8 @@ void transfer(Ctx &ctx) {
     if (!slug || slug->empty()) fail(400, "field 'org' is required");
     OrgRow to = target_org(ctx, *slug);
     if (to.id == ctx.org_id) fail(400, "database " + d.name + " is already in organization " + to.slug);
-    if (db_by_name(ctx.db, to.id, d.name)) fail(409, "organization " + to.slug + " already has a database " + d.name);
+    if (db_by_name(ctx.db, to.id, d.name))
+        fail(409, "organization " + to.slug + " already has a database " + d.name);
     GroupRow from = *group_by_id(ctx.db, d.group_id);
     auto target = group_by_name(ctx.db, to.id, from.name);
     GroupRow g = target ? *target : create_group(ctx.db, to.id, from.name, from.primary, from.version);
@@ -322,7 +337,9 @@ const httplib::MultipartFormData &upload(Ctx &ctx) {
 void seed(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
     const auto &f = upload(ctx);
-    ctx.db.q("UPDATE dbs SET seed_bytes = ? WHERE id = ?").args(static_cast<int64_t>(f.content.size()), d.id).run();
+    ctx.db.q("UPDATE dbs SET seed_bytes = ? WHERE id = ?")
+        .args(static_cast<int64_t>(f.content.size()), d.id)
+        .run();
     audit(ctx, "db-seed", "database " + d.name + " seeded from an upload");
     ctx.reply(jwrap("database", db_json(ctx, d)));
 }
@@ -361,7 +378,8 @@ void add_database_routes(std::vector<Route> &r) {
     r.push_back({"DELETE", db + "/{db}", delete_database, ORG_PARAM, ROLE_MEMBER, SC_DB_DELETE});
     r.push_back({"POST", db + "/{db}/update", update_version, ORG_PARAM, ROLE_MEMBER, SC_DB_CONFIGURE});
     r.push_back({"GET", db + "/{db}/configuration", get_config, ORG_PARAM, ROLE_VIEWER, SC_READ});
-    r.push_back({"PATCH", db + "/{db}/configuration", update_config, ORG_PARAM, ROLE_MEMBER, SC_DB_CONFIGURE});
+    r.push_back(
+        {"PATCH", db + "/{db}/configuration", update_config, ORG_PARAM, ROLE_MEMBER, SC_DB_CONFIGURE});
     r.push_back({"GET", db + "/{db}/usage", usage, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back({"GET", db + "/{db}/stats", stats, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back({"GET", db + "/{db}/usage/queries", stats, ORG_PARAM, ROLE_VIEWER, SC_READ});

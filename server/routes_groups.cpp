@@ -10,7 +10,8 @@ namespace tl {
 
 namespace {
 
-const char *kExtensions[] = {"vector", "crypto", "fuzzy", "math", "stats", "text", "unicode", "uuid", "regexp", "vec"};
+const char *kExtensions[] = {"vector", "crypto",  "fuzzy", "math",   "stats",
+                             "text",   "unicode", "uuid",  "regexp", "vec"};
 
 void check_extensions(const Body &b) {
     const cJSON *e = b.raw("extensions");
@@ -21,7 +22,8 @@ void check_extensions(const Body &b) {
     cJSON_ArrayForEach(it, e) {
         bool ok = false;
         if (cJSON_IsString(it))
-            for (const char *x : kExtensions) ok = ok || std::string(it->valuestring) == x;
+            for (const char *x : kExtensions)
+                ok = ok || std::string(it->valuestring) == x;
         if (!ok) fail(400, "unknown extension in extensions");
     }
 }
@@ -31,10 +33,12 @@ void list_groups(Ctx &ctx) {
     {
         auto s = ctx.db.q("SELECT id FROM grp WHERE org_id = ? ORDER BY name");
         s.args(ctx.org_id);
-        while (s.step()) ids.push_back(s.i64(0));
+        while (s.step())
+            ids.push_back(s.i64(0));
     }
     Json arr = json_array();
-    for (int64_t id : ids) jpush(arr.get(), group_json(ctx.db, *group_by_id(ctx.db, id)));
+    for (int64_t id : ids)
+        jpush(arr.get(), group_json(ctx.db, *group_by_id(ctx.db, id)));
     ctx.reply(jwrap("groups", std::move(arr)));
 }
 
@@ -55,14 +59,18 @@ void create_group_route(Ctx &ctx) {
     ctx.reply(jwrap("group", group_json(ctx.db, g)));
 }
 
-void get_group(Ctx &ctx) { ctx.reply(jwrap("group", group_json(ctx.db, find_group(ctx, ctx.params[0])))); }
+void get_group(Ctx &ctx) {
+    ctx.reply(jwrap("group", group_json(ctx.db, find_group(ctx, ctx.params[0]))));
+}
 
 void delete_group(Ctx &ctx) {
     GroupRow g = find_group(ctx, ctx.params[0]);
-    if (g.delete_protection) fail(409, "group " + g.name + " has delete protection enabled: disable it first");
+    if (g.delete_protection)
+        fail(409, "group " + g.name + " has delete protection enabled: disable it first");
     auto s = ctx.db.q("SELECT name FROM dbs WHERE group_id = ? AND delete_protection LIMIT 1");
     s.args(g.id);
-    if (s.step()) fail(409, "database " + s.str(0) + " in group " + g.name + " has delete protection enabled");
+    if (s.step())
+        fail(409, "database " + s.str(0) + " in group " + g.name + " has delete protection enabled");
     Json j = jwrap("group", group_json(ctx.db, g));
     ctx.db.q("DELETE FROM grp WHERE id = ?").args(g.id).run(); // its databases go with it
     audit(ctx, "group-delete", "group " + g.name + " deleted");
@@ -83,8 +91,8 @@ void update_config(Ctx &ctx) {
     auto dp = b.boolean("delete_protection");
     if (dp && *dp != g.delete_protection) {
         ctx.db.q("UPDATE grp SET delete_protection = ? WHERE id = ?").args(*dp, g.id).run();
-        audit(ctx, *dp ? "group-protect" : "group-unprotect", "group " + g.name + " delete protection " +
-                                                                  (*dp ? "enabled" : "disabled"));
+        audit(ctx, *dp ? "group-protect" : "group-unprotect",
+              "group " + g.name + " delete protection " + (*dp ? "enabled" : "disabled"));
         g.delete_protection = *dp;
     }
     Json j = json_object();
@@ -113,9 +121,11 @@ void transfer_group(Ctx &ctx) {
     if (!slug || slug->empty()) fail(400, "field 'organization' is required");
     OrgRow to = target_org(ctx, *slug);
     if (to.id == ctx.org_id) fail(400, "group " + g.name + " is already in organization " + to.slug);
-    if (group_by_name(ctx.db, to.id, g.name)) fail(409, "organization " + to.slug + " already has a group " + g.name);
-    auto s = ctx.db.q("SELECT d.name FROM dbs d JOIN dbs o ON o.name = d.name AND o.org_id = ? WHERE d.group_id = ? "
-                      "LIMIT 1");
+    if (group_by_name(ctx.db, to.id, g.name))
+        fail(409, "organization " + to.slug + " already has a group " + g.name);
+    auto s = ctx.db.q(
+        "SELECT d.name FROM dbs d JOIN dbs o ON o.name = d.name AND o.org_id = ? WHERE d.group_id = ? "
+        "LIMIT 1");
     s.args(to.id, g.id);
     if (s.step()) fail(409, "organization " + to.slug + " already has a database " + s.str(0));
     ctx.db.q("UPDATE grp SET org_id = ? WHERE id = ?").args(to.id, g.id).run();
@@ -153,7 +163,8 @@ std::vector<int64_t> group_db_ids(Ctx &ctx, int64_t group_id) {
     std::vector<int64_t> ids;
     auto s = ctx.db.q("SELECT id FROM dbs WHERE group_id = ?");
     s.args(group_id);
-    while (s.step()) ids.push_back(s.i64(0));
+    while (s.step())
+        ids.push_back(s.i64(0));
     return ids;
 }
 
@@ -239,8 +250,8 @@ void add_group_routes(std::vector<Route> &r) {
         {"POST", "/{group}/update", update_group, ROLE_MEMBER, SC_GROUP_CONFIGURE, false},
     };
     for (const auto &d : defs) {
-        r.push_back({d.method, std::string("/v1/organizations/{org}/groups") + d.suffix, d.h, ORG_PARAM, d.role,
-                     d.scope});
+        r.push_back({d.method, std::string("/v1/organizations/{org}/groups") + d.suffix, d.h, ORG_PARAM,
+                     d.role, d.scope});
         if (d.user_level)
             r.push_back({d.method, std::string("/v1/groups") + d.suffix, d.h, ORG_PERSONAL, d.role, d.scope});
     }

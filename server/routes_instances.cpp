@@ -18,7 +18,8 @@ InstanceRow find_instance(Ctx &ctx, const DbRow &d, const std::string &name) {
 void list_instances(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
     Json arr = json_array();
-    for (const auto &i : instances_of(ctx.db, d.id)) jpush(arr.get(), instance_json(ctx, d, i));
+    for (const auto &i : instances_of(ctx.db, d.id))
+        jpush(arr.get(), instance_json(ctx, d, i));
     ctx.reply(jwrap("instances", std::move(arr)));
 }
 
@@ -33,8 +34,9 @@ void create_instance(Ctx &ctx) {
     auto locs = group_locations(ctx.db, d.group_id);
     if (std::find(locs.begin(), locs.end(), *loc) == locs.end()) {
         auto g = group_by_id(ctx.db, d.group_id);
-        fail(400, "location " + *loc + " is not one of the locations of group " + (g ? g->name : std::string("?")) +
-                      " (add it with POST .../groups/{group}/locations/" + *loc + ")");
+        fail(400, "location " + *loc + " is not one of the locations of group " +
+                      (g ? g->name : std::string("?")) + " (add it with POST .../groups/{group}/locations/" +
+                      *loc + ")");
     }
     for (const auto &i : instances_of(ctx.db, d.id))
         if (i.location == *loc) fail(409, "database " + d.name + " already has an instance in " + *loc);

@@ -14,7 +14,8 @@ Json claims(Ctx &ctx) {
     int64_t seconds = -1;
     std::string exp = ctx.query("expiration");
     if (!parse_expiration(exp, seconds))
-        fail(400, "invalid expiration '" + exp + "': use a duration like 1w2d6h3m (units ns us ms s m h d w) or never");
+        fail(400, "invalid expiration '" + exp +
+                      "': use a duration like 1w2d6h3m (units ns us ms s m h d w) or never");
     std::string authz = ctx.has_query("authorization") ? ctx.query("authorization") : "full-access";
     if (authz != "full-access" && authz != "read-only")
         fail(400, "authorization must be full-access or read-only");
@@ -28,13 +29,15 @@ Json claims(Ctx &ctx) {
         if (!cJSON_IsObject(perms)) fail(400, "permissions must be an object");
         const cJSON *ra = cJSON_GetObjectItem(perms, "read_attach");
         const cJSON *dbs = ra ? cJSON_GetObjectItem(ra, "databases") : nullptr;
-        if (ra && !cJSON_IsNull(ra) && !cJSON_IsObject(ra)) fail(400, "permissions.read_attach must be an object");
+        if (ra && !cJSON_IsNull(ra) && !cJSON_IsObject(ra))
+            fail(400, "permissions.read_attach must be an object");
         if (dbs && !cJSON_IsNull(dbs)) {
             if (!cJSON_IsArray(dbs)) fail(400, "permissions.read_attach.databases must be an array of names");
             std::vector<std::string> names;
             const cJSON *it;
             cJSON_ArrayForEach(it, dbs) {
-                if (!cJSON_IsString(it)) fail(400, "permissions.read_attach.databases must be an array of names");
+                if (!cJSON_IsString(it))
+                    fail(400, "permissions.read_attach.databases must be an array of names");
                 if (!db_by_name(ctx.db, ctx.org_id, it->valuestring))
                     fail(404, std::string("database ") + it->valuestring + " not found");
                 names.emplace_back(it->valuestring);
@@ -88,7 +91,8 @@ void group_rotate(Ctx &ctx) {
     {
         auto s = ctx.db.q("SELECT id FROM dbs WHERE group_id = ?");
         s.args(g.id);
-        while (s.step()) ids.push_back(s.i64(0));
+        while (s.step())
+            ids.push_back(s.i64(0));
     }
     for (int64_t id : ids)
         ctx.db.q("UPDATE dbs SET key = ? WHERE id = ?").bind_blob(1, ed25519_new_seed()).bind(2, id).run();
@@ -110,7 +114,8 @@ void verify_token(Ctx &ctx) {
     Json header = json_parse(parts.header_json), payload = json_parse(parts.payload_json);
     if (!header || !payload || !cJSON_IsObject(payload.get())) return verdict(false, "malformed JWT");
     const cJSON *alg = cJSON_GetObjectItemCaseSensitive(header.get(), "alg");
-    if (!cJSON_IsString(alg) || std::string(alg->valuestring) != "EdDSA") return verdict(false, "alg is not EdDSA");
+    if (!cJSON_IsString(alg) || std::string(alg->valuestring) != "EdDSA")
+        return verdict(false, "alg is not EdDSA");
     jput(out.get(), "claims", Json(cJSON_Duplicate(payload.get(), 1)));
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(payload.get(), "id");
     const cJSON *gid = cJSON_GetObjectItemCaseSensitive(payload.get(), "gid");
@@ -149,7 +154,8 @@ void add_jwt_routes(std::vector<Route> &r) {
     r.push_back({"POST", db + "/tokens", db_token, ORG_PARAM, ROLE_MEMBER, SC_DB_MINT});
     r.push_back({"POST", db + "/rotate", db_rotate, ORG_PARAM, ROLE_MEMBER, SC_DB_ROTATE});
     for (auto mode : {ORG_PARAM, ORG_PERSONAL}) {
-        std::string g = mode == ORG_PARAM ? "/v1/organizations/{org}/groups/{group}/auth" : "/v1/groups/{group}/auth";
+        std::string g =
+            mode == ORG_PARAM ? "/v1/organizations/{org}/groups/{group}/auth" : "/v1/groups/{group}/auth";
         r.push_back({"POST", g + "/tokens", group_token, mode, ROLE_MEMBER, SC_GROUP_MINT});
         r.push_back({"POST", g + "/rotate", group_rotate, mode, ROLE_MEMBER, SC_GROUP_ROTATE});
     }

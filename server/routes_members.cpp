@@ -10,7 +10,8 @@ namespace {
 
 void no_personal(Ctx &ctx) {
     if (ctx.org_type == "personal")
-        fail(400, "personal organization " + ctx.org_slug + " cannot have other members: create a team organization");
+        fail(400, "personal organization " + ctx.org_slug +
+                      " cannot have other members: create a team organization");
 }
 
 int invited_role(const std::optional<std::string> &role) {
@@ -44,10 +45,12 @@ Json member_json(const std::string &username, int role) {
 
 void list_members(Ctx &ctx) {
     Json arr = json_array();
-    auto s = ctx.db.q("SELECT u.username, m.role FROM members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? "
-                      "ORDER BY m.role != 'owner', u.username");
+    auto s = ctx.db.q(
+        "SELECT u.username, m.role FROM members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? "
+        "ORDER BY m.role != 'owner', u.username");
     s.args(ctx.org_id);
-    while (s.step()) jpush(arr.get(), member_json(s.str(0), parse_role(s.str(1))));
+    while (s.step())
+        jpush(arr.get(), member_json(s.str(0), parse_role(s.str(1))));
     ctx.reply(jwrap("members", std::move(arr)));
 }
 
@@ -59,11 +62,14 @@ void add_member_named(Ctx &ctx, const std::string &username) {
     s.args(username);
     if (!s.step()) fail(404, "user " + username + " not found");
     int64_t uid = s.i64(0);
-    if (member_by_name(ctx, username)) fail(409, "user " + username + " is already a member of " + ctx.org_slug);
+    if (member_by_name(ctx, username))
+        fail(409, "user " + username + " is already a member of " + ctx.org_slug);
     ctx.db.q("INSERT INTO members(org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)")
         .args(ctx.org_id, uid, role_name(role), now_seconds())
         .run();
-    ctx.db.q("DELETE FROM invites WHERE org_id = ? AND email = ?").args(ctx.org_id, user_email(username)).run();
+    ctx.db.q("DELETE FROM invites WHERE org_id = ? AND email = ?")
+        .args(ctx.org_id, user_email(username))
+        .run();
     Json data = json_object();
     jstr(data.get(), "username", username);
     jstr(data.get(), "role", role_name(role));
@@ -74,8 +80,12 @@ void add_member_named(Ctx &ctx, const std::string &username) {
     ctx.reply(std::move(j));
 }
 
-void add_member(Ctx &ctx) { add_member_named(ctx, ctx.body().str("username").value_or("")); }
-void add_member_path(Ctx &ctx) { add_member_named(ctx, ctx.params[0]); } // the TS client's form
+void add_member(Ctx &ctx) {
+    add_member_named(ctx, ctx.body().str("username").value_or(""));
+}
+void add_member_path(Ctx &ctx) {
+    add_member_named(ctx, ctx.params[0]);
+} // the TS client's form
 
 void get_member(Ctx &ctx) {
     auto m = member_by_name(ctx, ctx.params[0]);
@@ -138,7 +148,8 @@ Invite create_invite(Ctx &ctx) {
     } else {
         if (!valid_email(*email)) fail(400, "invalid e-mail address");
         who = *email;
-        auto s = ctx.db.q("SELECT 1 FROM members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND u.email = ?");
+        auto s = ctx.db.q(
+            "SELECT 1 FROM members m JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND u.email = ?");
         s.args(ctx.org_id, who);
         if (s.step()) fail(409, who + " is already a member");
     }
@@ -185,13 +196,15 @@ std::vector<Invite> invites_of(Ctx &ctx) {
     std::vector<Invite> out;
     auto s = ctx.db.q("SELECT id, email, role, token, created_at FROM invites WHERE org_id = ? ORDER BY id");
     s.args(ctx.org_id);
-    while (s.step()) out.push_back(Invite{s.i64(0), s.str(1), s.str(2), s.str(3), s.i64(4)});
+    while (s.step())
+        out.push_back(Invite{s.i64(0), s.str(1), s.str(2), s.str(3), s.i64(4)});
     return out;
 }
 
 void list_invites_v1(Ctx &ctx) {
     Json arr = json_array();
-    for (const auto &i : invites_of(ctx)) jpush(arr.get(), invite_v1_json(ctx, i));
+    for (const auto &i : invites_of(ctx))
+        jpush(arr.get(), invite_v1_json(ctx, i));
     ctx.reply(jwrap("invites", std::move(arr)));
 }
 
@@ -237,18 +250,22 @@ void add_member_routes(std::vector<Route> &r) {
     r.push_back({"POST", "/v1/organizations/{org}/members", add_member, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
     r.push_back({"POST", "/v1/organizations/{org}/members/{username}", add_member_path, ORG_PARAM, ROLE_ADMIN,
                  SC_MANAGE});
-    r.push_back({"GET", "/v1/organizations/{org}/members/{username}", get_member, ORG_PARAM, ROLE_VIEWER, SC_READ});
+    r.push_back(
+        {"GET", "/v1/organizations/{org}/members/{username}", get_member, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back({"PATCH", "/v1/organizations/{org}/members/{username}", update_member, ORG_PARAM, ROLE_ADMIN,
                  SC_MANAGE});
-    r.push_back({"DELETE", "/v1/organizations/{org}/members/{username}", remove_member, ORG_PARAM, ROLE_VIEWER,
-                 SC_MANAGE});
-    r.push_back({"POST", "/v1/organizations/{org}/invite", create_invite_v1, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
+    r.push_back({"DELETE", "/v1/organizations/{org}/members/{username}", remove_member, ORG_PARAM,
+                 ROLE_VIEWER, SC_MANAGE});
+    r.push_back(
+        {"POST", "/v1/organizations/{org}/invite", create_invite_v1, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
     r.push_back({"GET", "/v1/organizations/{org}/invites", list_invites_v1, ORG_PARAM, ROLE_ADMIN, SC_READ});
-    r.push_back({"POST", "/v1/organizations/{org}/invites", create_invite_v1, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
+    r.push_back(
+        {"POST", "/v1/organizations/{org}/invites", create_invite_v1, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
     r.push_back({"DELETE", "/v1/organizations/{org}/invites/{email}", delete_invite, ORG_PARAM, ROLE_ADMIN,
                  SC_MANAGE});
     r.push_back({"GET", "/v2/organizations/{org}/invites", list_invites_v2, ORG_PARAM, ROLE_ADMIN, SC_READ});
-    r.push_back({"POST", "/v2/organizations/{org}/invites", create_invite_v2, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
+    r.push_back(
+        {"POST", "/v2/organizations/{org}/invites", create_invite_v2, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
     r.push_back({"DELETE", "/v2/organizations/{org}/invites/{email}", delete_invite, ORG_PARAM, ROLE_ADMIN,
                  SC_MANAGE});
 }

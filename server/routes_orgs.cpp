@@ -14,10 +14,12 @@ namespace {
 
 void list_orgs(Ctx &ctx) {
     Json arr = json_array();
-    auto s = ctx.db.q("SELECT o.slug FROM orgs o JOIN members m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.id");
+    auto s = ctx.db.q(
+        "SELECT o.slug FROM orgs o JOIN members m ON m.org_id = o.id WHERE m.user_id = ? ORDER BY o.id");
     s.args(ctx.who.user_id);
     std::vector<std::string> slugs;
-    while (s.step()) slugs.push_back(s.str(0));
+    while (s.step())
+        slugs.push_back(s.str(0));
     for (const auto &slug : slugs) {
         if (!ctx.who.org_restrict.empty() && slug != ctx.who.org_restrict) continue;
         if (auto o = org_by_slug(ctx.db, slug)) jpush(arr.get(), org_json(*o));
@@ -27,9 +29,11 @@ void list_orgs(Ctx &ctx) {
 }
 
 void create_org(Ctx &ctx) {
-    if (!ctx.who.org_restrict.empty()) fail(403, "an organization-scoped API token cannot create organizations");
+    if (!ctx.who.org_restrict.empty())
+        fail(403, "an organization-scoped API token cannot create organizations");
     std::string name = ctx.body().require_str("name");
-    if (!valid_name(name)) fail(400, "invalid organization name: use 1-64 lowercase letters, digits and dashes");
+    if (!valid_name(name))
+        fail(400, "invalid organization name: use 1-64 lowercase letters, digits and dashes");
     if (org_by_slug(ctx.db, name)) fail(409, "organization " + name + " already exists");
     std::string dry = ctx.query("dry_run");
     if (!dry.empty() && dry != "true" && dry != "false") fail(400, "dry_run must be true or false");
@@ -51,7 +55,9 @@ void create_org(Ctx &ctx) {
     ctx.reply(jwrap("organization", org_json(o)));
 }
 
-void get_org(Ctx &ctx) { ctx.reply(jwrap("organization", org_json(*org_by_id(ctx.db, ctx.org_id)))); }
+void get_org(Ctx &ctx) {
+    ctx.reply(jwrap("organization", org_json(*org_by_id(ctx.db, ctx.org_id))));
+}
 
 void update_org(Ctx &ctx) {
     Body &b = ctx.required_body();
@@ -76,7 +82,7 @@ void delete_org(Ctx &ctx) {
     if (s.step() && s.i64(0) > 0) fail(409, "organization has databases with delete protection enabled");
     OrgRow o = *org_by_id(ctx.db, ctx.org_id);
     ctx.db.q("DELETE FROM orgs WHERE id = ?").args(ctx.org_id).run(); // cascades to everything in it
-    ctx.invalidate_auth = true; // tokens scoped to it are gone
+    ctx.invalidate_auth = true;                                       // tokens scoped to it are gone
     ctx.reply(jwrap("organization", org_json(o)));
 }
 
@@ -101,8 +107,9 @@ void audit_logs(Ctx &ctx) {
         if (s.step()) total = s.i64(0);
     }
     Json arr = json_array();
-    auto s = ctx.db.q("SELECT code, message, origin, author, created_at, data FROM audit_logs WHERE org_id = ? "
-                      "ORDER BY id DESC LIMIT ? OFFSET ?");
+    auto s =
+        ctx.db.q("SELECT code, message, origin, author, created_at, data FROM audit_logs WHERE org_id = ? "
+                 "ORDER BY id DESC LIMIT ? OFFSET ?");
     s.args(ctx.org_id, size, (page - 1) * size);
     while (s.step()) {
         Json e = json_object();
@@ -152,14 +159,16 @@ void org_usage(Ctx &ctx) {
     // No data plane runs here: rows and bytes are truly zero; the counts are real.
     int64_t dbs = count(ctx, "SELECT count(*) FROM dbs WHERE org_id = ?");
     int64_t groups = count(ctx, "SELECT count(*) FROM grp WHERE org_id = ?");
-    int64_t locs = count(ctx, "SELECT count(DISTINCT i.location) FROM instances i JOIN dbs d ON d.id = i.db_id "
-                              "WHERE d.org_id = ?");
+    int64_t locs =
+        count(ctx, "SELECT count(DISTINCT i.location) FROM instances i JOIN dbs d ON d.id = i.db_id "
+                   "WHERE d.org_id = ?");
     Json arr = json_array();
     std::vector<std::pair<int64_t, std::string>> ids;
     {
         auto s = ctx.db.q("SELECT id, uuid FROM dbs WHERE org_id = ? ORDER BY name");
         s.args(ctx.org_id);
-        while (s.step()) ids.emplace_back(s.i64(0), s.str(1));
+        while (s.step())
+            ids.emplace_back(s.i64(0), s.str(1));
     }
     for (const auto &d : ids) {
         Json e = json_object();
@@ -209,7 +218,8 @@ Json plan(const char *name, const char *price, int64_t rows_read, int64_t rows_w
 void plans(Ctx &ctx) {
     const int64_t G = 1000000000;
     Json arr = json_array();
-    jpush(arr.get(), plan("starter", "0", 500 * G / 1000 * 1000, 10 * G / 1000 * 1000, 500, 3, 9 * G, 1, 3 * G));
+    jpush(arr.get(),
+          plan("starter", "0", 500 * G / 1000 * 1000, 10 * G / 1000 * 1000, 500, 3, 9 * G, 1, 3 * G));
     jpush(arr.get(), plan("scaler", "29", 100 * G, 100 * G, 10000, 6, 24 * G, 20, 20 * G));
     jpush(arr.get(), plan("enterprise", "custom", 1000 * G, 1000 * G, 1000000, 37, 1000 * G, 1000, 1000 * G));
     ctx.reply(jwrap("plans", std::move(arr)));
@@ -247,7 +257,8 @@ void invoices(Ctx &ctx) {
 
 void list_locations(Ctx &ctx) {
     Json locs = json_object();
-    for (const auto &l : all_locations()) jstr(locs.get(), l.first.c_str(), l.second);
+    for (const auto &l : all_locations())
+        jstr(locs.get(), l.first.c_str(), l.second);
     ctx.reply(jwrap("locations", std::move(locs)));
 }
 
@@ -279,7 +290,8 @@ void add_org_routes(std::vector<Route> &r) {
     r.push_back({"GET", "/v1/organizations/{org}/audit-logs", audit_logs, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back({"GET", "/v1/organizations/{org}/usage", org_usage, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back({"GET", "/v1/organizations/{org}/plans", plans, ORG_PARAM, ROLE_VIEWER, SC_READ});
-    r.push_back({"GET", "/v1/organizations/{org}/subscription", subscription, ORG_PARAM, ROLE_VIEWER, SC_READ});
+    r.push_back(
+        {"GET", "/v1/organizations/{org}/subscription", subscription, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back({"GET", "/v1/organizations/{org}/invoices", invoices, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back({"GET", "/v1/locations", list_locations, ORG_NONE, 0, 0});
     r.push_back({"GET", "/v1/locations/{location}", get_location, ORG_NONE, 0, 0});

@@ -43,14 +43,16 @@ Json token_json(Stmt &s, bool with_owner) {
     return t;
 }
 
-const char *kTokenCols = "SELECT t.public_id, t.name, o.slug, t.group_name, t.scopes, t.created_at, u.username "
-                         "FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN orgs o ON o.id = t.org_id ";
+const char *kTokenCols =
+    "SELECT t.public_id, t.name, o.slug, t.group_name, t.scopes, t.created_at, u.username "
+    "FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN orgs o ON o.id = t.org_id ";
 
 void list_tokens(Ctx &ctx) {
     Json arr = json_array();
     auto s = ctx.db.q(std::string(kTokenCols) + "WHERE t.user_id = ? AND t.kind = 'api' ORDER BY t.id");
     s.args(ctx.who.user_id);
-    while (s.step()) jpush(arr.get(), token_json(s, false));
+    while (s.step())
+        jpush(arr.get(), token_json(s, false));
     ctx.reply(jwrap("tokens", std::move(arr)));
 }
 
@@ -72,13 +74,15 @@ Minted mint(Ctx &ctx) {
     if (scopes) {
         std::string bad;
         if (!parse_scopes(*scopes, bad) && !scopes->empty()) fail(400, "unknown scope: " + bad);
-        for (const auto &s : *scopes) scopes_text += (scopes_text.empty() ? "" : ",") + s;
+        for (const auto &s : *scopes)
+            scopes_text += (scopes_text.empty() ? "" : ",") + s;
     }
     int64_t org_id = 0;
     if (group && !org) fail(400, "a group-scoped token needs an organization");
     if (org) {
-        auto s = ctx.db.q("SELECT o.id, m.role FROM orgs o LEFT JOIN members m ON m.org_id = o.id AND m.user_id = ? "
-                          "WHERE o.slug = ?");
+        auto s = ctx.db.q(
+            "SELECT o.id, m.role FROM orgs o LEFT JOIN members m ON m.org_id = o.id AND m.user_id = ? "
+            "WHERE o.slug = ?");
         s.args(ctx.who.user_id, *org);
         if (!s.step()) fail(404, "organization " + *org + " not found");
         if (s.is_null(1)) fail(403, "you are not a member of organization " + *org);
@@ -91,11 +95,14 @@ Minted mint(Ctx &ctx) {
         if (s.step()) fail(409, "an API token named " + name + " already exists");
     }
     Minted m{new_uuid(), name, new_secret_token()};
-    auto ins = ctx.db.q("INSERT INTO api_tokens(public_id, user_id, name, kind, hash, org_id, group_name, scopes, "
-                        "created_at) VALUES (?, ?, ?, 'api', ?, ?, ?, ?, ?)");
+    auto ins =
+        ctx.db.q("INSERT INTO api_tokens(public_id, user_id, name, kind, hash, org_id, group_name, scopes, "
+                 "created_at) VALUES (?, ?, ?, 'api', ?, ?, ?, ?, ?)");
     ins.args(m.id, ctx.who.user_id, name).bind_blob(4, sha256(m.value));
-    if (org_id) ins.bind(5, org_id);
-    else ins.bind(5, nullptr);
+    if (org_id)
+        ins.bind(5, org_id);
+    else
+        ins.bind(5, nullptr);
     ins.bind(6, group ? group->c_str() : nullptr).bind(7, scopes_text).bind(8, now_seconds()).run();
     auto personal = org_by_slug(ctx.db, ctx.who.username);
     int64_t log_org = org_id ? org_id : (personal ? personal->id : 0);
@@ -146,13 +153,15 @@ void list_org_tokens(Ctx &ctx) {
     auto s = ctx.db.q(std::string(kTokenCols) +
                       "WHERE t.org_id = ? AND t.kind = 'api' AND (? OR t.user_id = ?) ORDER BY t.id");
     s.args(ctx.org_id, all, ctx.who.user_id);
-    while (s.step()) jpush(arr.get(), token_json(s, true));
+    while (s.step())
+        jpush(arr.get(), token_json(s, true));
     ctx.reply(jwrap("tokens", std::move(arr)));
 }
 
 void revoke_org_token(Ctx &ctx) {
     const std::string &id = ctx.params[0];
-    auto s = ctx.db.q("SELECT id, user_id, name FROM api_tokens WHERE public_id = ? AND org_id = ? AND kind = 'api'");
+    auto s = ctx.db.q(
+        "SELECT id, user_id, name FROM api_tokens WHERE public_id = ? AND org_id = ? AND kind = 'api'");
     s.args(id, ctx.org_id);
     if (!s.step()) fail(404, "API token " + id + " not found in organization " + ctx.org_slug);
     int64_t row = s.i64(0);
@@ -183,7 +192,9 @@ Json user_json(Ctx &ctx) {
     return u;
 }
 
-void get_user(Ctx &ctx) { ctx.reply(jwrap("user", user_json(ctx))); }
+void get_user(Ctx &ctx) {
+    ctx.reply(jwrap("user", user_json(ctx)));
+}
 
 } // namespace
 
@@ -194,9 +205,10 @@ void add_token_routes(std::vector<Route> &r) {
     r.push_back({"POST", "/v1/auth/api-tokens/{name}", create_token, ORG_NONE, 0, SC_MANAGE});
     r.push_back({"POST", "/v2/auth/api-tokens/{name}", create_token_v2, ORG_NONE, 0, SC_MANAGE});
     r.push_back({"DELETE", "/v1/auth/api-tokens/{name}", revoke_token, ORG_NONE, 0, SC_MANAGE});
-    r.push_back({"GET", "/v1/organizations/{org}/api-tokens", list_org_tokens, ORG_PARAM, ROLE_VIEWER, SC_READ});
-    r.push_back({"DELETE", "/v1/organizations/{org}/api-tokens/{id}", revoke_org_token, ORG_PARAM, ROLE_MEMBER,
-                 SC_MANAGE});
+    r.push_back(
+        {"GET", "/v1/organizations/{org}/api-tokens", list_org_tokens, ORG_PARAM, ROLE_VIEWER, SC_READ});
+    r.push_back({"DELETE", "/v1/organizations/{org}/api-tokens/{id}", revoke_org_token, ORG_PARAM,
+                 ROLE_MEMBER, SC_MANAGE});
     r.push_back({"GET", "/v1/user", get_user, ORG_NONE, 0, SC_READ});
     r.push_back({"GET", "/v1/current-user", get_user, ORG_NONE, 0, SC_READ});
 }

@@ -36,7 +36,8 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
     add_database_routes(routes_);
     add_instance_routes(routes_);
     add_jwt_routes(routes_);
-    for (const auto &r : routes_) route_segs_.push_back(split_template(r.path));
+    for (const auto &r : routes_)
+        route_segs_.push_back(split_template(r.path));
 
     token_ = opts_.token;
     if (token_.empty()) {
@@ -44,7 +45,8 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
         token_generated_ = true;
     }
     add_user("local", token_);
-    for (const auto &u : opts_.users) add_user(u.first, u.second);
+    for (const auto &u : opts_.users)
+        add_user(u.first, u.second);
     for (const auto &spec : opts_.faults) {
         Json j = json_parse(spec);
         if (!j) throw std::runtime_error("--fault: not valid JSON: " + spec);
@@ -69,7 +71,8 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
         res.set_header("Connection", "close");
         if (res.status == 400 && answer_unknown_method(req, res)) return;
         if (res.status == 413) return send_error(res, 413, "request body too large (the limit is 1 MiB)");
-        send_error(res, res.status, res.status == 400 ? "bad request" : "HTTP error " + std::to_string(res.status));
+        send_error(res, res.status,
+                   res.status == 400 ? "bad request" : "HTTP error " + std::to_string(res.status));
     });
     http_.set_exception_handler([](const httplib::Request &, httplib::Response &res, std::exception_ptr) {
         send_error(res, 500, "internal error");
@@ -83,9 +86,11 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
         // A request without Content-Length or Transfer-Encoding has an empty body (RFC 9112 6.3),
         // but cpp-httplib answers 400 to such a POST, PUT or PATCH (and to an empty one whose
         // Content-Type is multipart/form-data without a boundary): serve those here, body empty.
-        bool empty_body = !req.has_header("Transfer-Encoding") &&
-                          (!req.has_header("Content-Length") || req.get_header_value("Content-Length") == "0");
-        bool has_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+        bool empty_body =
+            !req.has_header("Transfer-Encoding") &&
+            (!req.has_header("Content-Length") || req.get_header_value("Content-Length") == "0");
+        bool has_body =
+            req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
         // cpp-httplib reads no body for GET, HEAD, OPTIONS, TRACE or CONNECT: one sent anyway
         // stays unread on the connection (cpp-httplib would take it for the next request), so
         // the client is told not to reuse the connection.
@@ -106,7 +111,9 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
     http_.Options(".*", h);
 }
 
-LocalServer::~LocalServer() { stop(); }
+LocalServer::~LocalServer() {
+    stop();
+}
 
 void LocalServer::add_user(const std::string &name, const std::string &token) {
     std::lock_guard<std::mutex> g(store_->write_mutex());
@@ -131,17 +138,21 @@ void LocalServer::bind() {
     } else {
         port_ = http_.bind_to_port(opts_.host, opts_.port) ? opts_.port : -1;
     }
-    if (port_ <= 0) throw std::runtime_error("cannot listen on " + opts_.host + ":" + std::to_string(opts_.port));
+    if (port_ <= 0)
+        throw std::runtime_error("cannot listen on " + opts_.host + ":" + std::to_string(opts_.port));
     std::string host = opts_.host.find(':') != std::string::npos ? "[" + opts_.host + "]" : opts_.host;
     url_ = "http://" + host + ":" + std::to_string(port_);
 }
 
-void LocalServer::serve() { http_.listen_after_bind(); }
+void LocalServer::serve() {
+    http_.listen_after_bind();
+}
 
 void LocalServer::serve_background() {
     thread_ = std::thread([this] { serve(); });
     // httplib's stop() does nothing until the loop runs: wait for it, so that stop() always works.
-    for (int i = 0; i < 5000 && !http_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 0; i < 5000 && !http_.is_running(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 void LocalServer::stop() {

@@ -131,7 +131,8 @@ Conn::Conn(const std::string &uri, bool create) {
         return false;
     }();
     (void)memstatus_off;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int rc = sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -144,7 +145,8 @@ Conn::Conn(const std::string &uri, bool create) {
 }
 
 Conn::~Conn() {
-    for (auto *s : all_) sqlite3_finalize(s);
+    for (auto *s : all_)
+        sqlite3_finalize(s);
     sqlite3_close(db_);
 }
 
@@ -180,7 +182,9 @@ void Conn::raise(int rc) const {
     throw std::runtime_error("sqlite: " + msg);
 }
 
-ReadTxn::ReadTxn(Conn &c) : c_(c) { c_.q("BEGIN").run(); }
+ReadTxn::ReadTxn(Conn &c) : c_(c) {
+    c_.q("BEGIN").run();
+}
 
 ReadTxn::~ReadTxn() {
     if (sqlite3_get_autocommit(c_.raw())) return; // nothing open
@@ -203,10 +207,12 @@ static void tighten(int fd, const std::string &path) {
     if (::fchmod(fd, 0600) != 0) {
         char old[8];
         std::snprintf(old, sizeof old, "%04o", static_cast<unsigned>(mode));
-        throw std::runtime_error(path + " has mode " + old + " (readable by others) and cannot be made 0600: " +
-                                 std::strerror(errno) + "; fix it with chmod 600");
+        throw std::runtime_error(path + " has mode " + old +
+                                 " (readable by others) and cannot be made 0600: " + std::strerror(errno) +
+                                 "; fix it with chmod 600");
     }
-    std::fprintf(stderr, "turso-local: %s had mode %04o; it is now 0600\n", path.c_str(), static_cast<unsigned>(mode));
+    std::fprintf(stderr, "turso-local: %s had mode %04o; it is now 0600\n", path.c_str(),
+                 static_cast<unsigned>(mode));
 }
 
 Store::Store(const std::string &path) {
@@ -257,7 +263,8 @@ Store::Store(const std::string &path) {
 }
 
 Store::~Store() {
-    for (auto *c : all_readers_) delete c;
+    for (auto *c : all_readers_)
+        delete c;
     delete writer_;
 }
 
@@ -309,7 +316,8 @@ Store::Lease::~Lease() {
 }
 
 int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 

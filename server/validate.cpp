@@ -28,18 +28,28 @@ bool parse_expiration(const std::string &s, int64_t &seconds) {
             ++i;
         }
         size_t u = i;
-        while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) ++i;
+        while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i])))
+            ++i;
         std::string unit = s.substr(u, i - u);
         long double mult;
-        if (unit == "ns") mult = 1;
-        else if (unit == "us") mult = 1e3L;
-        else if (unit == "ms") mult = 1e6L;
-        else if (unit == "s") mult = 1e9L;
-        else if (unit == "m") mult = 60e9L;
-        else if (unit == "h") mult = 3600e9L;
-        else if (unit == "d") mult = 86400e9L;
-        else if (unit == "w") mult = 7 * 86400e9L;
-        else return false;
+        if (unit == "ns")
+            mult = 1;
+        else if (unit == "us")
+            mult = 1e3L;
+        else if (unit == "ms")
+            mult = 1e6L;
+        else if (unit == "s")
+            mult = 1e9L;
+        else if (unit == "m")
+            mult = 60e9L;
+        else if (unit == "h")
+            mult = 3600e9L;
+        else if (unit == "d")
+            mult = 86400e9L;
+        else if (unit == "w")
+            mult = 7 * 86400e9L;
+        else
+            return false;
         total_ns += n * mult;
         if (total_ns > limit_ns) return false;
     }
@@ -53,10 +63,12 @@ bool parse_expiration(const std::string &s, int64_t &seconds) {
 bool valid_size_limit(const std::string &s) {
     if (s.empty()) return true;
     size_t i = 0;
-    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+        ++i;
     if (i == 0 || i > 15) return false;
     std::string unit;
-    for (size_t k = i; k < s.size(); ++k) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
+    for (size_t k = i; k < s.size(); ++k)
+        unit += static_cast<char>(std::tolower(static_cast<unsigned char>(s[k])));
     return unit.empty() || unit == "b" || unit == "kb" || unit == "mb" || unit == "gb" || unit == "tb";
 }
 
@@ -80,11 +92,16 @@ int parse_role(const std::string &s) {
 
 const char *role_name(int role) {
     switch (role) {
-    case ROLE_VIEWER: return "viewer";
-    case ROLE_MEMBER: return "member";
-    case ROLE_ADMIN: return "admin";
-    case ROLE_OWNER: return "owner";
-    default: return "none";
+    case ROLE_VIEWER:
+        return "viewer";
+    case ROLE_MEMBER:
+        return "member";
+    case ROLE_ADMIN:
+        return "admin";
+    case ROLE_OWNER:
+        return "owner";
+    default:
+        return "none";
     }
 }
 
