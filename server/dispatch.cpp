@@ -56,17 +56,21 @@ static bool is_placeholder(const std::string &s) {
     return !s.empty() && s[0] == '{';
 }
 
+bool LocalServer::path_matches(size_t r, const std::vector<std::string> &segs) const {
+    const auto &tmpl = route_segs_[r];
+    if (tmpl.size() != segs.size()) return false;
+    for (size_t i = 0; i < tmpl.size(); ++i)
+        if (is_placeholder(tmpl[i]) ? segs[i].empty() : tmpl[i] != segs[i]) return false;
+    return true;
+}
+
 const Route *LocalServer::match(const std::string &method, const std::vector<std::string> &segs,
                                 std::vector<std::string> &params, bool &path_known) const {
     path_known = false;
     for (size_t r = 0; r < routes_.size(); ++r) {
-        const auto &tmpl = route_segs_[r];
-        if (tmpl.size() != segs.size()) continue;
-        bool ok = true;
-        for (size_t i = 0; ok && i < tmpl.size(); ++i)
-            ok = is_placeholder(tmpl[i]) ? !segs[i].empty() : tmpl[i] == segs[i];
-        if (!ok) continue;
+        if (!path_matches(r, segs)) continue;
         path_known = true;
+        const auto &tmpl = route_segs_[r];
         if (method != routes_[r].method) continue;
         params.clear();
         for (size_t i = 0; i < tmpl.size(); ++i)
@@ -79,12 +83,7 @@ const Route *LocalServer::match(const std::string &method, const std::vector<std
 std::string LocalServer::allowed_methods(const std::vector<std::string> &segs) const {
     std::vector<std::string> methods;
     for (size_t r = 0; r < routes_.size(); ++r) {
-        const auto &tmpl = route_segs_[r];
-        if (tmpl.size() != segs.size()) continue;
-        bool ok = true;
-        for (size_t i = 0; ok && i < tmpl.size(); ++i)
-            ok = is_placeholder(tmpl[i]) ? !segs[i].empty() : tmpl[i] == segs[i];
-        if (!ok) continue;
+        if (!path_matches(r, segs)) continue;
         methods.push_back(routes_[r].method);
         if (methods.back() == "GET") methods.push_back("HEAD");
     }

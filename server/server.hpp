@@ -48,6 +48,8 @@ class LocalServer {
     void handle_api(const httplib::Request &req, httplib::Response &res, std::vector<std::string> &segs);
     const Route *match(const std::string &method, const std::vector<std::string> &segs,
                        std::vector<std::string> &params, bool &path_known) const;
+    // Whether route r's path template (placeholders need a non-empty segment) fits segs.
+    bool path_matches(size_t r, const std::vector<std::string> &segs) const;
     std::string allowed_methods(const std::vector<std::string> &segs) const; // for Allow: "GET, HEAD, ..."
 
     Options opts_;
