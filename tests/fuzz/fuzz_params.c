@@ -11,13 +11,7 @@
 
 #include "turso_platform.h"
 
-#define REQUIRE(cond)                                                                                        \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);                     \
-            abort();                                                                                         \
-        }                                                                                                    \
-    } while (0)
+#include "require.h"
 
 static tp_client *client;
 

@@ -21,13 +21,7 @@
 
 namespace tp = turso::platform;
 
-#define REQUIRE(cond)                                                                         \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            std::fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            std::abort();                                                                     \
-        }                                                                                     \
-    } while (0)
+#include "require.h"
 
 // Reads length-prefixed pieces off the input.
 struct Reader {
@@ -53,7 +47,8 @@ static size_t slashes(std::string_view s) {
     size_t q = s.find('?');
     if (q != std::string_view::npos) s = s.substr(0, q);
     size_t k = 0;
-    for (char c : s) k += c == '/';
+    for (char c : s)
+        k += c == '/';
     return k;
 }
 
@@ -68,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (tp::normalize_base_url(url_in, normalized, error)) {
         // "scheme://host...": the scheme in any case, then an authority (not "https:/h" nor "https:///h").
         std::string lower = normalized.substr(0, 8);
-        for (char &ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        for (char &ch : lower)
+            ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
         size_t after = lower.rfind("http://", 0) == 0 ? 7 : lower.rfind("https://", 0) == 0 ? 8 : 0;
         REQUIRE(after > 0 && normalized.size() > after && normalized[after] != '/');
         REQUIRE(normalized.find_first_of("?#") == std::string::npos);
@@ -101,13 +97,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         tp::ParamValue v;
         std::string s = in.piece();
         switch (tag & 7) {
-        case 0: v.kind = tp::ValueKind::String; v.text = s; break;
-        case 1: v.kind = tp::ValueKind::Int; v.integer = static_cast<int64_t>(std::hash<std::string>{}(s)); break;
-        case 2: v.kind = tp::ValueKind::Double; v.number = static_cast<double>(std::hash<std::string>{}(s)) / 7.0; break;
-        case 3: v.kind = tp::ValueKind::Bool; v.boolean = !s.empty(); break;
-        case 4: v.kind = tp::ValueKind::Null; break;
-        case 5: v.kind = tp::ValueKind::Json; v.text = s; break;
-        default: v.kind = tp::ValueKind::Bytes; v.text = s; break;
+        case 0:
+            v.kind = tp::ValueKind::String;
+            v.text = s;
+            break;
+        case 1:
+            v.kind = tp::ValueKind::Int;
+            v.integer = static_cast<int64_t>(std::hash<std::string>{}(s));
+            break;
+        case 2:
+            v.kind = tp::ValueKind::Double;
+            v.number = static_cast<double>(std::hash<std::string>{}(s)) / 7.0;
+            break;
+        case 3:
+            v.kind = tp::ValueKind::Bool;
+            v.boolean = !s.empty();
+            break;
+        case 4:
+            v.kind = tp::ValueKind::Null;
+            break;
+        case 5:
+            v.kind = tp::ValueKind::Json;
+            v.text = s;
+            break;
+        default:
+            v.kind = tp::ValueKind::Bytes;
+            v.text = s;
+            break;
         }
         // What tp_params_set_* would refuse never reaches the builder.
         if ((v.kind == tp::ValueKind::String || v.kind == tp::ValueKind::Json) &&

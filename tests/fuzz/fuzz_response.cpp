@@ -16,13 +16,7 @@
 
 namespace tp = turso::platform;
 
-#define REQUIRE(cond)                                                                                        \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            std::fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__);                \
-            std::abort();                                                                                    \
-        }                                                                                                    \
-    } while (0)
+#include "require.h"
 
 static bool one_line_ok(const std::string &s, size_t max) {
     if (!tp::is_valid_utf8(s) || s.size() > max + 3) return false;

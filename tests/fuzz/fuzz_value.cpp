@@ -15,13 +15,7 @@
 
 namespace tp = turso::platform;
 
-#define REQUIRE(cond)                                                                         \
-    do {                                                                                      \
-        if (!(cond)) {                                                                        \
-            std::fprintf(stderr, "property failed: %s (%s:%d)\n", #cond, __FILE__, __LINE__); \
-            std::abort();                                                                     \
-        }                                                                                     \
-    } while (0)
+#include "require.h"
 
 static void walk(const tp_value *v, int depth) {
     tp_value_type t = tp_value_type_of(v);
@@ -47,8 +41,10 @@ static void walk(const tp_value *v, int depth) {
         if (depth < 32) walk(c, depth + 1);
     }
     REQUIRE(n == tp_value_length(v));
-    if (t == TP_VALUE_ARRAY || t == TP_VALUE_OBJECT) REQUIRE(tp_value_at(v, n) == nullptr);
-    else REQUIRE(n == 0);
+    if (t == TP_VALUE_ARRAY || t == TP_VALUE_OBJECT)
+        REQUIRE(tp_value_at(v, n) == nullptr);
+    else
+        REQUIRE(n == 0);
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
