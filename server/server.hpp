@@ -4,6 +4,7 @@
 #include "auth.hpp"
 #include "config.hpp"
 #include "faults.hpp"
+#include "http_server.hpp"
 
 #include <httplib.h>
 #include <memory>
@@ -58,7 +59,7 @@ class LocalServer {
     Faults faults_;
     std::vector<Route> routes_;
     std::vector<std::vector<std::string>> route_segs_;
-    httplib::Server http_;
+    HttpServer http_;
     std::thread thread_;
     std::string url_, token_;
     bool token_generated_ = false;

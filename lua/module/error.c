@@ -59,15 +59,19 @@ void tl_push_error(lua_State *L, const tp_result *result, const char *fallback_o
 }
 
 /* A success: the parsed body; true for an empty body; the raw text of a body that is not
- * JSON (tp_request may answer anything). */
+ * JSON (tp_request may answer anything). The body goes straight to Lua values; the C API's
+ * value tree is the fallback for what the strict decoder refuses but cJSON takes. */
 static void push_success(lua_State *L, const tp_result *result) {
-    const tp_value *value = tp_result_value(result);
     size_t len = 0;
     const char *body = tp_result_body(result, &len);
+    if (len == 0) {
+        lua_pushboolean(L, 1);
+        return;
+    }
+    if (tl_push_json(L, body, len)) return;
+    const tp_value *value = tp_result_value(result);
     if (value)
         tl_push_value(L, value);
-    else if (len == 0)
-        lua_pushboolean(L, 1);
     else
         lua_pushlstring(L, body, len);
 }

@@ -46,6 +46,10 @@ int tl_is_null(lua_State *L, int idx);
 void tl_encode_json(lua_State *L, int idx, int pretty);
 void tl_convert_register(lua_State *L);
 
+/* decode.c: JSON text -> the Lua value convert.c would make, pushed; returns 0 and pushes
+ * nothing when the text is not JSON. */
+int tl_push_json(lua_State *L, const char *text, size_t len);
+
 /* error.c */
 void tl_push_error(lua_State *L, const tp_result *result, const char *fallback_op);
 void tl_error_register(lua_State *L);

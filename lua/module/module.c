@@ -10,6 +10,16 @@ static int json_encode(lua_State *L) {
     return 1;
 }
 
+/* turso.json_decode(text): the value, or nil and a message when text is not JSON. */
+static int json_decode(lua_State *L) {
+    size_t len = 0;
+    const char *text = luaL_checklstring(L, 1, &len);
+    if (tl_push_json(L, text, len)) return 1;
+    lua_pushnil(L);
+    lua_pushliteral(L, "not valid JSON");
+    return 2;
+}
+
 /* turso.array(t): marks t as a JSON array (so an empty table encodes as []). */
 static int array(lua_State *L) {
     if (lua_isnoneornil(L, 1)) lua_newtable(L);
@@ -62,7 +72,7 @@ void turso_lua_set_cancel(lua_State *L, tp_cancel *cancel) {
 
 static const luaL_Reg functions[] = {
     {"client", tl_client_new}, {"operations", tl_operations}, {"json_encode", json_encode},
-    {"array", array},          {"is_array", is_array},        {"is_error", is_error},
+    {"json_decode", json_decode},    {"array", array},          {"is_array", is_array},        {"is_error", is_error},
     {"is_client", is_client},  {"status_name", status_name},  {NULL, NULL},
 };
 

@@ -51,6 +51,62 @@ t.test("json_encode: arrays, objects, scalars, escapes", function()
   t.eq(turso.json_encode({a = {1}}, true), '{\n  "a": [\n    1\n  ]\n}', "pretty form indents")
 end)
 
+t.test("json_decode: the values results give, straight from the text", function()
+  local v = turso.json_decode(' {"a": [1, 2.5, "x", true, false, null], "b": {}, "c": []} ')
+  t.eq(v.a[1], 1, "integer")
+  t.eq(math.type(v.a[1]), "integer", "integral numbers are integers")
+  t.eq(v.a[2], 2.5, "float")
+  t.eq(v.a[3], "x", "string")
+  t.eq(v.a[4], true, "true")
+  t.eq(v.a[5], false, "false")
+  t.check(v.a[6] == turso.null, "null is turso.null")
+  t.check(turso.is_array(v.a) and turso.is_array(v.c), "arrays are marked, even empty")
+  t.check(not turso.is_array(v.b), "objects are not")
+  t.eq(turso.json_encode(v.c), "[]", "an empty array encodes back as []")
+  t.eq(math.type(turso.json_decode("1.0")), "integer", "1.0 is an integer, as from the C API")
+  t.eq(turso.json_decode("1e2"), 100, "exponent")
+  t.eq(turso.json_decode("-0.25e1"), -2.5, "negative with fraction and exponent")
+  t.eq(turso.json_decode("9007199254740993"), 9007199254740993, "integers beyond 2^53 are exact")
+  t.eq(math.type(turso.json_decode("12345678901234567890")), "float", "beyond int64: a float")
+  t.eq(turso.json_decode([["\"\\\/\b\f\n\r\t"]]), "\"\\/\b\f\n\r\t", "escapes")
+  t.eq(turso.json_decode([["caf\u00e9 \u20ac \ud83d\ude00"]]), "café € 😀", "\\u escapes and surrogate pairs to UTF-8")
+  t.eq(turso.json_decode([["a\u0000b"]]), "a\0b", "\\u0000 is kept")
+  t.eq(turso.json_decode('{"k": 1, "k": 2}').k, 2, "of duplicate keys the last wins")
+end)
+
+t.test("json_decode: long arrays and objects keep every member in order", function()
+  local items, fields = {}, {}
+  for i = 1, 1000 do
+    items[i] = tostring(i * 3)
+    fields[i] = string.format('"f%d": %d', i, i)
+  end
+  local a = turso.json_decode("[" .. table.concat(items, ",") .. "]")
+  t.eq(#a, 1000, "length")
+  for i = 1, 1000 do
+    if a[i] ~= i * 3 then t.eq(a[i], i * 3, "item " .. i) end
+  end
+  local o = turso.json_decode("{" .. table.concat(fields, ",") .. "}")
+  local count = 0
+  for k, val in pairs(o) do
+    count = count + 1
+    t.eq(k, "f" .. val, "key matches value")
+  end
+  t.eq(count, 1000, "every field")
+  local nested = string.rep("[", 1000) .. string.rep("]", 1000)
+  t.check(turso.json_decode(nested) ~= nil, "1000 levels (cJSON's limit) decode")
+end)
+
+t.test("json_decode refuses what is not JSON, with nil and a message", function()
+  local bad = {"", " ", "[1,]", "[1 2]", '{"a" 1}', '{"a":1,}', "{1:2}", "01", "1.", ".5", "-", "1e",
+               "tru", "nul", "[1] x", '"abc', '"\\x"', '"\\u12"', '"\\ud800"', '"\\udc00x"',
+               '"a\1b"', "[" .. string.rep("[", 1000) .. string.rep("]", 1001), "NaN", "'x'"}
+  for _, text in ipairs(bad) do
+    local v, err = turso.json_decode(text)
+    t.check(v == nil and err == "not valid JSON", "refused: " .. text:sub(1, 20))
+  end
+  t.raises(function() turso.json_decode({}) end, "string expected")
+end)
+
 t.test("json_encode raises on what JSON cannot hold", function()
   t.raises(function() turso.json_encode(print) end, "cannot encode a function")
   t.raises(function() turso.json_encode({1, 2, x = 3}) end, "mixes keys")
