@@ -154,7 +154,7 @@ class Tools:
                     return os.path.join(dirpath, name)
             raise SystemExit(f"{name} not found under {build}: build first (scripts/bench does)")
 
-        for name in ["seq_c", "seq_curl", "conc_c", "bulk_c", "list_c", "tp_list_static", "tursh"]:
+        for name in ["seq_c", "seq_curl", "conc_c", "conc_curl", "bulk_c", "list_c", "tp_list_static", "tursh"]:
             setattr(self, name, find(name))
         self.find = find
         self.library = self.find_library()
@@ -303,6 +303,7 @@ def concurrent(tools, server, cfg):
             ("batch", "C API, one `tp_batch`", lambda k: [tools.conc_c, "batch", url, token, str(k), C]),
             ("threads", "C API, threads sharing one `tp_client`", lambda k: [tools.conc_c, "threads", url, token, str(k), C]),
             ("tursh", "Lua module in tursh, `c:batch`", lambda k: tursh_argv(tools.tursh, lua("conc.lua"), url, token, str(k), C)),
+            ("curl", "plain libcurl multi loop, floor (bench/conc_curl.c)", lambda k: [tools.conc_curl, url, token, str(k), C]),
             ("ts", "TypeScript client, promise pool", lambda k: ["node", ts("conc.mjs"), url, token, str(k), C]),
         ]
         for key, label, argv_for in clients:
@@ -528,6 +529,10 @@ def render(data, out_dir):
         b16, t16, w16 = at[("batch", 16)]["rate"], at[("threads", 16)]["rate"], at[("wrk", 16)]["rate"]
         w(f"| tp_batch at 16 in flight >= 0.8x wrk | {fmt_ratio(b16 / w16)} ({fmt_rate(b16)} vs {fmt_rate(w16)} calls/s) | {verdict(b16 >= 0.8 * w16)} |")
         w(f"| threads sharing a client at 16 in flight >= 0.8x wrk | {fmt_ratio(t16 / w16)} ({fmt_rate(t16)} vs {fmt_rate(w16)} calls/s) | {verdict(t16 >= 0.8 * w16)} |")
+        if ("curl", 16) in at:
+            c16 = at[("curl", 16)]["rate"]
+            w(f"| for scale, not a target: the plain libcurl multi loop at 16 in flight | {fmt_ratio(c16 / w16)} of wrk "
+              f"({fmt_rate(c16)} calls/s); tp_batch {fmt_ratio(b16 / c16)} of it | |")
     ts_pairs = [("sequential: C API vs TypeScript", seq["c"]["rate"], seq["ts"]["rate"]),
                 ("sequential: tursh vs TypeScript", seq["tursh"]["rate"], seq["ts"]["rate"])]
     if ("batch", 16) in at:
@@ -574,7 +579,7 @@ def render(data, out_dir):
     w("calls/s by calls in flight; wrk runs for a fixed "
       f"{cfg['wrk_seconds']} s instead of a fixed count. Connections are opened before timing in every client.")
     w("")
-    keys = ["batch", "threads", "tursh", "ts", "wrk"]
+    keys = ["batch", "threads", "tursh", "curl", "ts", "wrk"]
     labels = {r["key"]: r["label"] for r in conc}
     w("| client | " + " | ".join(f"{c} in flight" for c in levels) + " |")
     w("|---|" + "---:|" * len(levels))
@@ -582,6 +587,7 @@ def render(data, out_dir):
         w(f"| {labels[k]} | " + " | ".join(fmt_rate(at[(k, c)]["rate"]) if (k, c) in at else "" for c in levels) + " |")
     w(f"| tp_batch / wrk | " + " | ".join(fmt_ratio(at[("batch", c)]["rate"] / at[("wrk", c)]["rate"]) for c in levels) + " |")
     w(f"| tp_batch / TypeScript | " + " | ".join(fmt_ratio(at[("batch", c)]["rate"] / at[("ts", c)]["rate"]) for c in levels) + " |")
+    w(f"| plain libcurl loop / wrk | " + " | ".join(fmt_ratio(at[("curl", c)]["rate"] / at[("wrk", c)]["rate"]) for c in levels) + " |")
     w("")
     w("CPU per call (client / turso-local, µs), and turso-local's CPU use in cores while the client ran:")
     w("")

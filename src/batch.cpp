@@ -205,7 +205,7 @@ class Batch::Runner {
                                                            &b_.cancelled_);
             item.handle = pool_.acquire();
             log_attempt_start(opts_, item.request);
-            item.transfer->prepare(item.handle->easy);
+            item.transfer->prepare(*item.handle);
             curl_easy_setopt(item.handle->easy, CURLOPT_PRIVATE, static_cast<void *>(&item));
             ++item.attempts;
             if (curl_multi_add_handle(multi_, item.handle->easy) != CURLM_OK) {

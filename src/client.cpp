@@ -82,7 +82,7 @@ Result Client::execute(const HttpRequest &request) {
     Transfer transfer(options_, header_lists_, request, nullptr);
     for (int attempt = 1;; ++attempt) {
         log_attempt_start(options_, request);
-        transfer.prepare(handle->easy);
+        transfer.prepare(*handle.get());
         AttemptOutcome outcome = transfer.finish(handle->easy, perform(*handle.get(), transfer));
         log_attempt_end(options_, outcome, transfer.elapsed_ms());
         if (outcome.code == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();

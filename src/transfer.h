@@ -9,6 +9,7 @@
 #include <string>
 
 #include "options.h"
+#include "pool.h"
 #include "request.h"
 #include "result.h"
 
@@ -47,7 +48,7 @@ class Transfer {
     Transfer &operator=(const Transfer &) = delete;
 
     // Sets `easy` up for one attempt (resetting what a previous one left). Throws std::bad_alloc.
-    void prepare(CURL *easy);
+    void prepare(PooledHandle &handle);
     // The attempt's outcome once libcurl finished it with `code`.
     AttemptOutcome finish(CURL *easy, CURLcode code);
     bool cancelled() const;
