@@ -7,7 +7,10 @@
 - operations whose spec requires a body answer 400 {"error"} without one;
 - uploads: POST .../databases/dumps stores a dump that its dump_url serves back (to members only),
   POST .../databases/{db}/seed takes a multipart file;
-- an existing --data file readable by others is brought to mode 0600.
+- an existing --data file readable by others is brought to mode 0600;
+- the connection loop (server/http_server.cpp): pipelined requests are answered in order, a
+  request that arrives in pieces is read whole, bodies and answers larger than its buffers
+  (16 KiB in, 64 KiB out) pass intact, and a stop closes idle keep-alive connections.
 
 usage: http_test.py TURSO_LOCAL
 """
@@ -17,6 +20,7 @@ import socket
 import stat
 import sys
 import tempfile
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -160,6 +164,87 @@ def http_layer(srv, token, other_token):
     api.close()
 
 
+def read_answer(s, buf):
+    """One answer from socket s, with bytes already read in buf: (status, body, rest of buf)."""
+    while b"\r\n\r\n" not in buf:
+        chunk = s.recv(65536)
+        if not chunk:
+            raise RuntimeError("connection closed before an answer")
+        buf += chunk
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    n = 0
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        if k.strip().lower() == "content-length":
+            n = int(v.strip())
+    while len(rest) < n:
+        chunk = s.recv(65536)
+        if not chunk:
+            raise RuntimeError("connection closed inside an answer")
+        rest += chunk
+    return int(lines[0].split(" ")[1]), rest[:n], rest[n:]
+
+
+def connection_loop(srv, token):
+    u = urllib.parse.urlsplit(srv.url)
+    org = "looporg"
+    Api(srv.url, token).ok("POST", "/v1/organizations", {"name": org})
+
+    # Three requests in one write: three answers, in order, on the same connection.
+    s = socket.create_connection((u.hostname, u.port), timeout=10)
+    s.sendall(request("GET", "/v1/locations", token) + request("GET", f"/v1/organizations/{org}", token) +
+              request("GET", "/v1/organizations/nosuchorg", token))
+    buf = b""
+    answers = []
+    for _ in range(3):
+        status, body, buf = read_answer(s, buf)
+        answers.append((status, json.loads(body)))
+    check(answers[0][0] == 200 and "locations" in answers[0][1], f"pipelined 1st: {answers[0]}")
+    check(answers[1][0] == 200 and answers[1][1].get("organization", {}).get("slug") == org,
+          f"pipelined 2nd: {answers[1]}")
+    check(answers[2][0] == 404 and "error" in answers[2][1], f"pipelined 3rd: {answers[2]}")
+
+    # A request in pieces (head split inside a header line, then the body later).
+    body = json.dumps({"name": "piecegroup", "location": "ams"}).encode()
+    whole = request("POST", f"/v1/organizations/{org}/groups", token, body, "Content-Type: application/json\r\n")
+    for part in (whole[:20], whole[20:len(whole) - len(body)], body):
+        s.sendall(part)
+        time.sleep(0.05)
+    status, answer, buf = read_answer(s, buf)
+    check(status == 200 and json.loads(answer).get("group", {}).get("name") == "piecegroup",
+          f"a request in pieces: {status} {answer[:200]}")
+    s.close()
+
+    # A 300 KiB dump up and back down: larger than both buffers.
+    dump = bytes((i * 7 + 3) % 256 for i in range(300 * 1024))
+    body, ctype = multipart("file", "big.sql", dump)
+    status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases/dumps", token, body, ctype))
+    check(status == 200, f"upload of a 300 KiB dump: {status} {text[:200]}")
+    if status == 200:
+        path = urllib.parse.urlsplit(json.loads(text)["dump_url"]).path
+        got = fetch_bytes(srv.url, path, token)
+        check(got == dump, f"the 300 KiB dump came back with {len(got)} bytes, equal: {got == dump}")
+
+
+def stop_closes_idle(binary):
+    """An idle keep-alive connection is closed when the server stops."""
+    token = new_token()
+    srv = Server(binary, ":memory:", token)
+    u = urllib.parse.urlsplit(srv.url)
+    s = socket.create_connection((u.hostname, u.port), timeout=30)
+    s.sendall(request("GET", "/v1/locations", token))
+    status, _, buf = read_answer(s, b"")
+    check(status == 200, f"keep-alive request before the stop: {status}")
+    srv.stop()
+    try:
+        tail = s.recv(1024)
+    except OSError as e:
+        tail = repr(e).encode()
+    check(buf == b"" and tail == b"", f"after the stop the idle connection reads {tail!r}, not its end")
+    s.close()
+
+
 def fetch_bytes(url, path, token):
     u = urllib.parse.urlsplit(url)
     import http.client
@@ -204,8 +289,10 @@ def main(binary):
     srv = Server(binary, ":memory:", token, ["--user", f"other:{other}"])
     try:
         http_layer(srv, token, other)
+        connection_loop(srv, token)
     finally:
         srv.stop()
+    stop_closes_idle(binary)
     data_file_mode(binary, tmp)
     os.rmdir(tmp)
     if failures:
