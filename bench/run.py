@@ -554,6 +554,13 @@ def render(data, out_dir):
     w(f"| turso-local never the limit (each client below 0.9x of wrk's rate at its concurrency) | "
       f"{'; '.join(limit_notes) if limit_notes else 'every client below 0.9x of wrk'}; server busiest at "
       f"{busiest.get('server_busy', 0):.2f} cores ({busiest['label']}, {busiest['concurrency']} in flight) | {verdict(not limited)} |")
+    creates = [r for r in data.get("server", []) if "POST" in r["label"] and r["concurrency"] == bulk_rows["tursh"]["concurrency"]]
+    if creates and bulk_rows["tursh"].get("create_s"):
+        ours = bulk_rows["tursh"]["n"] / bulk_rows["tursh"]["create_s"]
+        ceiling = creates[0]["rate"]
+        w(f"| turso-local not the limit of bulk provisioning (tursh's creations below 0.9x of wrk's) | "
+          f"{fmt_ratio(ours / ceiling)} ({fmt_rate(ours)} vs {fmt_rate(ceiling)} creations/s at "
+          f"{creates[0]['concurrency']} in flight) | {verdict(ours < 0.9 * ceiling)} |")
     w("")
     if data.get("analysis"):
         w("## Findings")
