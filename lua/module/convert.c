@@ -189,8 +189,16 @@ static int table_kind(lua_State *L, int idx, lua_Integer *n_out) {
     return strings == count ? 'o' : '?';
 }
 
+/* An object key: Lua strings may hold NUL bytes, so keys carry their length. */
+typedef struct key_text {
+    const char *s;
+    size_t len;
+} key_text;
+
 static int compare_keys(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    const key_text *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+    return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
 static void encode(lua_State *L, sbuf *b, int idx, int pretty, int depth);
@@ -208,22 +216,24 @@ static void encode_object(lua_State *L, sbuf *b, int idx, int pretty, int depth)
         sbuf_str(b, "{}");
         return;
     }
-    const char **keys = lua_newuserdatauv(L, n * sizeof *keys, 0);
+    key_text *keys = lua_newuserdatauv(L, n * sizeof *keys, 0);
     int keys_idx = lua_gettop(L);
     size_t i = 0;
     lua_pushnil(L);
     while (lua_next(L, idx)) {
         lua_pop(L, 1);
-        keys[i++] = lua_tostring(L, -1);
+        keys[i].s = lua_tolstring(L, -1, &keys[i].len);
+        i++;
     }
     qsort(keys, n, sizeof *keys, compare_keys);
     sbuf_char(b, '{');
     for (i = 0; i < n; i++) {
         if (i) sbuf_char(b, ',');
         add_indent(b, pretty, depth + 1);
-        add_string(b, keys[i], strlen(keys[i]));
+        add_string(b, keys[i].s, keys[i].len);
         sbuf_str(b, pretty ? ": " : ":");
-        lua_getfield(L, idx, keys[i]);
+        lua_pushlstring(L, keys[i].s, keys[i].len);
+        lua_rawget(L, idx);
         encode(L, b, lua_gettop(L), pretty, depth + 1);
         lua_pop(L, 1);
     }

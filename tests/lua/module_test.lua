@@ -48,6 +48,7 @@ t.test("json_encode: arrays, objects, scalars, escapes", function()
   t.eq(turso.json_encode(42), "42", "integer")
   t.eq(turso.json_encode('a"b\\c\n\1'), '"a\\"b\\\\c\\n\\u0001"', "escapes")
   t.eq(turso.json_encode({x = {1, {y = false}}}), '{"x":[1,{"y":false}]}', "nested")
+  t.eq(turso.json_encode({["a\0b"] = 2, a = 1}), '{"a":1,"a\\u0000b":2}', "keys with NUL bytes kept whole")
   t.eq(turso.json_encode({a = {1}}, true), '{\n  "a": [\n    1\n  ]\n}', "pretty form indents")
 end)
 
