@@ -26,7 +26,8 @@ int to_ms(time_t sec, time_t usec) {
 class ConnectionStream final : public httplib::Stream {
   public:
     ConnectionStream(int sock, int stop_fd, int read_timeout_ms, int write_timeout_ms)
-        : sock_(sock), stop_fd_(stop_fd), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {
+        : sock_(sock), stop_fd_(stop_fd), read_timeout_ms_(read_timeout_ms),
+          write_timeout_ms_(write_timeout_ms) {
         out_.reserve(4096);
     }
 

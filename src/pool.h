@@ -12,7 +12,7 @@ namespace turso::platform {
 
 struct PooledHandle {
     CURL *easy = nullptr;
-    CURLM *multi = nullptr; // drives `easy` for single calls, with a cancel check between polls
+    CURLM *multi = nullptr;  // drives `easy` for single calls, with a cancel check between polls
     bool configured = false; // the client's fixed options are set (Transfer::prepare)
 };
 

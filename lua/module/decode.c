@@ -8,9 +8,9 @@
 
 #include "internal.h"
 
-#define MAX_DEPTH 1000  /* as cJSON's nesting limit, so both accept the same documents */
-#define MAX_NUMBER 63   /* characters of one number, as the C API's scanner */
-#define BATCH 64        /* values gathered on the stack before they go into their table */
+#define MAX_DEPTH 1000 /* as cJSON's nesting limit, so both accept the same documents */
+#define MAX_NUMBER 63  /* characters of one number, as the C API's scanner */
+#define BATCH 64       /* values gathered on the stack before they go into their table */
 
 typedef struct decoder {
     lua_State *L;
@@ -81,7 +81,7 @@ static int add_escape(decoder *d, luaL_Buffer *b) {
     if (c != 'u' || d->end - d->p < 4 || !hex4(d->p, &cp)) return 0;
     d->p += 4;
     if (cp >= 0xDC00 && cp <= 0xDFFF) return 0; /* a low surrogate first */
-    if (cp >= 0xD800 && cp <= 0xDBFF) {          /* a high one needs its low one */
+    if (cp >= 0xD800 && cp <= 0xDBFF) {         /* a high one needs its low one */
         if (d->end - d->p < 6 || d->p[0] != '\\' || d->p[1] != 'u' || !hex4(d->p + 2, &low) || low < 0xDC00 ||
             low > 0xDFFF)
             return 0;

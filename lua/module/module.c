@@ -71,9 +71,16 @@ void turso_lua_set_cancel(lua_State *L, tp_cancel *cancel) {
 }
 
 static const luaL_Reg functions[] = {
-    {"client", tl_client_new}, {"operations", tl_operations}, {"json_encode", json_encode},
-    {"json_decode", json_decode},    {"array", array},          {"is_array", is_array},        {"is_error", is_error},
-    {"is_client", is_client},  {"status_name", status_name},  {NULL, NULL},
+    {"client", tl_client_new},
+    {"operations", tl_operations},
+    {"json_encode", json_encode},
+    {"json_decode", json_decode},
+    {"array", array},
+    {"is_array", is_array},
+    {"is_error", is_error},
+    {"is_client", is_client},
+    {"status_name", status_name},
+    {NULL, NULL},
 };
 
 int turso_lua_open_into(lua_State *L) {
