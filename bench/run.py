@@ -35,9 +35,9 @@ BENCH = os.path.join(ROOT, "bench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 FULL = dict(seq_n=5000, seq_curl_cmd_n=300, conc_n=20000, conc_levels=[1, 4, 16, 64], bulk_n=1000,
-            bulk_concurrency=16, list_n=10000, wrk_seconds=5, rounds=3, hyperfine_runs=200)
+            bulk_concurrency=16, list_n=10000, wrk_seconds=5, rounds=3, seq_rounds=5, hyperfine_runs=200)
 QUICK = dict(seq_n=500, seq_curl_cmd_n=50, conc_n=2000, conc_levels=[1, 4, 16, 64], bulk_n=100,
-             bulk_concurrency=16, list_n=1000, wrk_seconds=2, rounds=1, hyperfine_runs=30)
+             bulk_concurrency=16, list_n=1000, wrk_seconds=2, rounds=1, seq_rounds=1, hyperfine_runs=30)
 
 
 def log(*parts):
@@ -209,18 +209,26 @@ def rel(path):
 # Measurements. Each returns a list of rows (dicts) that render() turns into tables.
 
 
-def measure(label, argv_for, n, server, rounds, **extra):
-    """Runs argv_for(n) `rounds` times and argv_for(0) once; the row has the median rate and the
-    client and server CPU per call, start-up and warm-up subtracted."""
-    runs = [run(argv_for(n), server) for _ in range(rounds)]
-    base = run(argv_for(0), server)
-    rates = [r["calls"] / r["seconds"] for r in runs if r.get("seconds")]
-    best = sorted(runs, key=lambda r: r["calls"] / r["seconds"] if r.get("seconds") else 0)[len(runs) // 2]
-    return dict(label=label, n=n, rate=statistics.median(rates) if rates else 0.0, rates=rates,
-                seconds=best.get("seconds"), errors=sum(r.get("errors", 0) + (r["rc"] != 0) for r in runs),
-                client_cpu_us=max(best["cpu"] - base["cpu"], 0) / n * 1e6,
-                server_cpu_us=max(best["server_cpu"] - base["server_cpu"], 0) / n * 1e6,
-                maxrss_kb=best["maxrss_kb"], command=shell_line(argv_for(n)), runs=runs, **extra)
+def measure_together(specs, n, server, rounds):
+    """Runs every spec's argv_for(n) `rounds` times, round-robin (so that a noisy moment on this
+    shared machine hits every client alike), then argv_for(0) once each. specs: (label, argv_for,
+    extra fields). A row per spec: the median rate, and the client and server CPU per call of the
+    median run, start-up and warm-up subtracted."""
+    runs = [[] for _ in specs]
+    for _ in range(rounds):
+        for i, (_, argv_for, _) in enumerate(specs):
+            runs[i].append(run(argv_for(n), server))
+    rows = []
+    for (label, argv_for, extra), spec_runs in zip(specs, runs):
+        base = run(argv_for(0), server)
+        rates = [r["calls"] / r["seconds"] for r in spec_runs if r.get("seconds")]
+        best = sorted(spec_runs, key=lambda r: r["calls"] / r["seconds"] if r.get("seconds") else 0)[len(spec_runs) // 2]
+        rows.append(dict(label=label, n=n, rate=statistics.median(rates) if rates else 0.0, rates=rates,
+                         seconds=best.get("seconds"), errors=sum(r.get("errors", 0) + (r["rc"] != 0) for r in spec_runs),
+                         client_cpu_us=max(best["cpu"] - base["cpu"], 0) / n * 1e6,
+                         server_cpu_us=max(best["server_cpu"] - base["server_cpu"], 0) / n * 1e6,
+                         maxrss_kb=best["maxrss_kb"], command=shell_line(argv_for(n)), runs=spec_runs, **extra))
+    return rows
 
 
 def curl_command_loop(server, n, rounds):
@@ -247,12 +255,12 @@ def curl_command_loop(server, n, rounds):
 
 def sequential(tools, server, cfg):
     n, rounds, url, token = cfg["seq_n"], cfg["rounds"], server.url, server.token
-    rows = [
-        measure("C API, `tp_locations_list` (bench/seq_c.c)", lambda k: [tools.seq_c, url, token, str(k)], n, server, rounds, key="c"),
-        measure("Lua module in tursh (bench/lua/seq.lua)", lambda k: tursh_argv(tools.tursh, lua("seq.lua"), url, token, str(k)), n, server, rounds, key="tursh"),
-        measure("plain libcurl keep-alive loop, floor (bench/seq_curl.c)", lambda k: [tools.seq_curl, url, token, str(k)], n, server, rounds, key="curl_loop"),
-        measure("TypeScript client @tursodatabase/api 2.0.5 on node (bench/ts/seq.mjs)", lambda k: ["node", ts("seq.mjs"), url, token, str(k)], n, server, rounds, key="ts"),
-    ]
+    rows = measure_together([
+        ("C API, `tp_locations_list` (bench/seq_c.c)", lambda k: [tools.seq_c, url, token, str(k)], dict(key="c")),
+        ("Lua module in tursh (bench/lua/seq.lua)", lambda k: tursh_argv(tools.tursh, lua("seq.lua"), url, token, str(k)), dict(key="tursh")),
+        ("plain libcurl keep-alive loop, floor (bench/seq_curl.c)", lambda k: [tools.seq_curl, url, token, str(k)], dict(key="curl_loop")),
+        ("TypeScript client @tursodatabase/api 2.0.5 on node (bench/ts/seq.mjs)", lambda k: ["node", ts("seq.mjs"), url, token, str(k)], dict(key="ts")),
+    ], n, server, cfg["seq_rounds"])
     row = curl_command_loop(server, cfg["seq_curl_cmd_n"], rounds)
     row["key"] = "curl_cmd"
     rows.insert(3, row)
@@ -306,8 +314,9 @@ def concurrent(tools, server, cfg):
             ("curl", "plain libcurl multi loop, floor (bench/conc_curl.c)", lambda k: [tools.conc_curl, url, token, str(k), C]),
             ("ts", "TypeScript client, promise pool", lambda k: ["node", ts("conc.mjs"), url, token, str(k), C]),
         ]
-        for key, label, argv_for in clients:
-            row = measure(label, argv_for, n, server, rounds, key=key, concurrency=c)
+        level = measure_together([(label, argv_for, dict(key=key, concurrency=c)) for key, label, argv_for in clients],
+                                 n, server, rounds)
+        for row in level:
             row["server_busy"] = statistics.median(r["server_cpu"] / r["seconds"] for r in row["runs"] if r.get("seconds"))
             rows.append(row)
         wrk_rows = [wrk(server, "/v1/locations", c, cfg["wrk_seconds"], [token]) for _ in range(rounds)]
@@ -505,7 +514,7 @@ def render(data, out_dir):
       f"{m['curl']}; node {m['node']}; {m['wrk']}. Everything runs on this one machine over loopback: the clients "
       f"and turso-local share the {m['nproc']} cores. turso-local is file-backed (SQLite, WAL) in a temporary directory; "
       f"it is started by the script and its token is random (`$URL`, `$TOKEN` below). Rates are medians of "
-      f"{cfg['rounds']} run(s); CPU columns are per call, with start-up and warm-up subtracted (a second run with 0 calls).")
+      f"{cfg['rounds']} run(s) ({cfg['seq_rounds']} for sequential calls), the clients taking turns round by round; CPU columns are per call, with start-up and warm-up subtracted (a second run with 0 calls).")
     w("")
     if data.get("stub"):
         w("**These numbers are against bench-stub-server (bench/stub_server.cpp), a stand-in answering from memory, "
