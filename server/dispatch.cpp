@@ -217,23 +217,11 @@ void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res
             return;
         }
         bool invalidate = false;
-        {
-            std::lock_guard<std::mutex> g(store_->write_mutex());
-            Conn &w = store_->writer();
-            w.q("BEGIN IMMEDIATE").run(); // cached statements: no parsing per request
-            try {
-                Ctx ctx{req, res, *this, w, who, std::move(params)};
-                run(ctx, *route);
-                w.q("COMMIT").run();
-                invalidate = ctx.invalidate_auth;
-            } catch (...) {
-                try {
-                    w.exec("ROLLBACK");
-                } catch (...) {
-                }
-                throw;
-            }
-        }
+        store_->write([&](Conn &w) {
+            Ctx ctx{req, res, *this, w, who, std::move(params)};
+            run(ctx, *route);
+            invalidate = ctx.invalidate_auth;
+        });
         if (invalidate) auth_->invalidate();
     } catch (const ApiError &e) {
         send_error(res, e.status, e.what());

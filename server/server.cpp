@@ -116,19 +116,13 @@ LocalServer::~LocalServer() {
 }
 
 void LocalServer::add_user(const std::string &name, const std::string &token) {
-    std::lock_guard<std::mutex> g(store_->write_mutex());
-    Conn &w = store_->writer();
-    w.exec("BEGIN IMMEDIATE");
     try {
-        int64_t uid = ensure_user(w, name);
-        add_login_token(w, uid, token);
-        w.exec("COMMIT");
+        store_->write([&](Conn &w) {
+            int64_t uid = ensure_user(w, name);
+            add_login_token(w, uid, token);
+        });
     } catch (const ApiError &e) {
-        w.exec("ROLLBACK");
         throw std::runtime_error("user " + name + ": " + e.what());
-    } catch (...) {
-        w.exec("ROLLBACK");
-        throw;
     }
 }
 

@@ -279,6 +279,74 @@ void Store::create_schema() {
     }
 }
 
+namespace {
+constexpr int kMaxBatch = 32; // write requests in one transaction, at most
+} // namespace
+
+struct Store::Batch {
+    int requests = 0;
+    bool done = false, failed = false;
+    std::string error;
+};
+
+void Store::finish_batch(bool commit) {
+    std::shared_ptr<Batch> batch = std::move(open_batch_);
+    try {
+        if (commit) writer_->q("COMMIT").run();
+    } catch (const std::exception &e) {
+        batch->failed = true;
+        batch->error = e.what();
+    }
+    if (!commit || batch->failed) {
+        batch->failed = true;
+        try {
+            writer_->exec("ROLLBACK");
+        } catch (...) {
+            // Nothing left to undo: the transaction is over either way.
+        }
+    }
+    batch->done = true;
+    batch_done_.notify_all();
+}
+
+void Store::write(const std::function<void(Conn &)> &fn) {
+    write_waiters_.fetch_add(1);
+    std::unique_lock<std::mutex> lock(write_mu_);
+    write_waiters_.fetch_sub(1);
+    Conn &w = *writer_;
+    if (!open_batch_) {
+        w.q("BEGIN IMMEDIATE").run(); // cached statements: no parsing per request
+        open_batch_ = std::make_shared<Batch>();
+    }
+    std::shared_ptr<Batch> mine = open_batch_;
+    ++mine->requests;
+    std::exception_ptr failed;
+    try {
+        w.q("SAVEPOINT request").run();
+        try {
+            fn(w);
+            w.q("RELEASE request").run();
+        } catch (...) {
+            failed = std::current_exception();
+            w.q("ROLLBACK TO request").run();
+            w.q("RELEASE request").run();
+        }
+    } catch (...) {
+        // The savepoint itself failed: the shared transaction cannot be trusted; end it.
+        if (!failed) failed = std::current_exception();
+        finish_batch(false);
+    }
+    // Commit unless another request is about to join (in :memory: mode readers share the writer
+    // under this lock, so every request commits at once there).
+    if (open_batch_ == mine && (memory_ || write_waiters_.load() == 0 || mine->requests >= kMaxBatch))
+        finish_batch(true);
+    batch_done_.wait(lock, [&] { return mine->done; });
+    if (failed) std::rethrow_exception(failed);
+    if (mine->failed)
+        throw std::runtime_error("the write transaction failed" +
+                                 (mine->error.empty() ? "" : ": " + mine->error));
+}
+
 Store::Lease::Lease(Store &s) : store_(s), conn_(nullptr) {
     if (s.memory_) {
         s.write_mu_.lock();

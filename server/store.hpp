@@ -1,7 +1,11 @@
 // SQLite storage: one writer connection behind a mutex, a pool of reader connections (WAL), and
 // cached prepared statements on each connection.
 #pragma once
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <sqlite3.h>
 #include <stdexcept>
@@ -94,9 +98,13 @@ class Store {
     explicit Store(const std::string &path);
     ~Store();
 
-    // The writer: hold write_mutex() while using it.
-    std::mutex &write_mutex() { return write_mu_; }
-    Conn &writer() { return *writer_; }
+    // Runs fn with the writer connection as one write request, under a savepoint of its own: an
+    // exception from fn undoes fn's changes only and is rethrown. Requests that queue up while
+    // one runs share its transaction (group commit: one commit, each page written once, for up to
+    // kMaxBatch of them); write returns only once the transaction holding fn's changes has
+    // committed, so a caller never answers before its change is durable and visible to readers.
+    // Throws std::runtime_error when that commit failed (fn's changes are then gone too).
+    void write(const std::function<void(Conn &)> &fn);
 
     // A reader connection for the current request (in :memory: mode, the writer under its lock).
     class Lease {
@@ -115,11 +123,16 @@ class Store {
     bool in_memory() const { return memory_; }
 
   private:
+    struct Batch; // one shared write transaction
     void create_schema();
+    void finish_batch(bool commit); // under write_mu_: ends the open transaction, wakes its requests
     std::string uri_;
     bool memory_;
     std::mutex write_mu_;
     Conn *writer_ = nullptr;
+    std::condition_variable batch_done_; // with write_mu_
+    std::shared_ptr<Batch> open_batch_;  // the transaction write requests add to, or null
+    std::atomic<int> write_waiters_{0};  // write requests waiting for write_mu_
     std::mutex pool_mu_;
     std::vector<Conn *> idle_readers_;
     std::vector<Conn *> all_readers_;

@@ -27,6 +27,9 @@ typedef struct job {
     int repeat;
     tp_status status[PER_THREAD];
     int http[PER_THREAD];
+    const char *then_get; /* after each call that succeeded: this get of the same name ... */
+    const char *get_org;  /* ... in this organization */
+    tp_status get_status[PER_THREAD];
 } job;
 
 /* Worker: waits for the others, then makes its calls with its own client. No cmocka asserts
@@ -53,6 +56,15 @@ static void *worker(void *arg) {
         j->http[i] = tp_result_http_status(r);
         tp_result_free(r);
         tp_params_free(p);
+        if (j->then_get && j->status[i] == TP_OK) {
+            tp_params_new(&p);
+            tp_params_set_string(p, "org", j->get_org);
+            tp_params_set_string(p, "db", j->names[i]);
+            tp_call(c, j->then_get, p, &r);
+            j->get_status[i] = tp_result_status(r);
+            tp_result_free(r);
+            tp_params_free(p);
+        }
     }
     tp_client_free(c);
     return NULL;
@@ -124,6 +136,38 @@ static void test_parallel_creates_all_kept(void **state) {
             tp_result_free(ri);
         }
     tp_result_free(r);
+}
+
+/* Write requests that arrive together share one SQLite transaction (group commit), yet each
+ * answer comes only after its change committed: a get right after a create's answer, on another
+ * connection of the server's (a reader), always finds the database. */
+static void test_answered_after_commit(void **state) {
+    (void)state;
+    const char *team = g_env->team;
+    char group[TLT_NAME];
+    tlt_group(g_env, team, group);
+    static job jobs[THREADS];
+    memset(jobs, 0, sizeof jobs);
+    for (int t = 0; t < THREADS; t++) {
+        jobs[t].op = "databases.create";
+        jobs[t].repeat = PER_THREAD;
+        jobs[t].then_get = "databases.get";
+        jobs[t].get_org = team;
+        const char *kv[] = {"org", team, "group", group, "name", NULL, NULL};
+        memcpy(jobs[t].kv, kv, sizeof kv);
+        for (int i = 0; i < PER_THREAD; i++)
+            tlt_fresh(jobs[t].names[i], "raw");
+    }
+    run_jobs(jobs, THREADS);
+    for (int t = 0; t < THREADS; t++)
+        for (int i = 0; i < PER_THREAD; i++) {
+            if (jobs[t].status[i] != TP_OK)
+                fail_msg("databases.create %s: %s (HTTP %d)", jobs[t].names[i],
+                         tp_status_name(jobs[t].status[i]), jobs[t].http[i]);
+            if (jobs[t].get_status[i] != TP_OK)
+                fail_msg("databases.get %s right after its create: %s", jobs[t].names[i],
+                         tp_status_name(jobs[t].get_status[i]));
+        }
 }
 
 /* Counts OK and CONFLICT among n racing calls of one create with one name. */
@@ -311,11 +355,9 @@ static int teardown(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parallel_creates_all_kept),
-        cmocka_unit_test(test_same_name_databases),
-        cmocka_unit_test(test_same_name_groups_orgs_tokens),
-        cmocka_unit_test(test_no_lost_locations),
-        cmocka_unit_test(test_no_lost_members),
+        cmocka_unit_test(test_parallel_creates_all_kept), cmocka_unit_test(test_answered_after_commit),
+        cmocka_unit_test(test_same_name_databases),       cmocka_unit_test(test_same_name_groups_orgs_tokens),
+        cmocka_unit_test(test_no_lost_locations),         cmocka_unit_test(test_no_lost_members),
         cmocka_unit_test(test_no_lost_config_flags),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
