@@ -4,6 +4,7 @@
 #include "store.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <httplib.h>
 #include <initializer_list>
 #include <optional>
@@ -85,6 +86,9 @@ struct Ctx {
     std::string org_slug, org_type;
     int role = -1;
     bool invalidate_auth = false; // set by handlers that revoke tokens: clears the auth cache after commit
+    // Work that needs no database (signing a token), run by the dispatcher once the request's
+    // transaction committed, outside the single writer. It must not refer to the Ctx: use res.
+    std::function<void()> after_commit;
 
     Body &body();
     Body &required_body(); // 400 without a body, for operations whose spec requires one
@@ -97,6 +101,9 @@ struct Ctx {
   private:
     std::optional<Body> body_;
 };
+
+// 200 with j as the body.
+void reply_json(httplib::Response &res, const Json &j);
 
 using Handler = void (*)(Ctx &);
 

@@ -84,9 +84,13 @@ Body &Ctx::required_body() {
     return b;
 }
 
-void Ctx::reply(Json j) {
+void reply_json(httplib::Response &res, const Json &j) {
     res.status = 200;
     res.set_content(json_print(j.get()), "application/json");
+}
+
+void Ctx::reply(Json j) {
+    reply_json(res, j);
 }
 
 void Ctx::reply_empty() {

@@ -214,15 +214,19 @@ void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res
             ReadTxn txn(lease.conn());
             Ctx ctx{req, res, *this, lease.conn(), who, std::move(params)};
             run(ctx, *route);
+            if (ctx.after_commit) ctx.after_commit();
             return;
         }
         bool invalidate = false;
+        std::function<void()> after_commit;
         store_->write([&](Conn &w) {
             Ctx ctx{req, res, *this, w, who, std::move(params)};
             run(ctx, *route);
             invalidate = ctx.invalidate_auth;
+            after_commit = std::move(ctx.after_commit);
         });
         if (invalidate) auth_->invalidate();
+        if (after_commit) after_commit();
     } catch (const ApiError &e) {
         send_error(res, e.status, e.what());
     } catch (const ConstraintError &) {

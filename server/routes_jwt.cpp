@@ -52,19 +52,21 @@ Json claims(Ctx &ctx) {
     return c;
 }
 
-void reply_jwt(Ctx &ctx, const std::string &jwt) {
-    Json j = json_object();
-    jstr(j.get(), "jwt", jwt);
-    ctx.reply(std::move(j));
+// Signs after the commit (Ed25519 needs no database): the single writer does not wait for it.
+void reply_jwt_after_commit(Ctx &ctx, std::string key, Json claims) {
+    ctx.after_commit = [&res = ctx.res, key = std::move(key), payload = json_print(claims.get())] {
+        Json j = json_object();
+        jstr(j.get(), "jwt", jwt_sign(key, payload));
+        reply_json(res, j);
+    };
 }
 
 void db_token(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
     Json c = claims(ctx);
     jstr(c.get(), "id", d.uuid);
-    std::string jwt = jwt_sign(d.key, json_print(c.get()));
     audit(ctx, "db-token-create", "token created for database " + d.name);
-    reply_jwt(ctx, jwt);
+    reply_jwt_after_commit(ctx, d.key, std::move(c));
 }
 
 void db_rotate(Ctx &ctx) {
@@ -78,9 +80,8 @@ void group_token(Ctx &ctx) {
     GroupRow g = find_group(ctx, ctx.params[0]);
     Json c = claims(ctx);
     jstr(c.get(), "gid", g.uuid);
-    std::string jwt = jwt_sign(g.key, json_print(c.get()));
     audit(ctx, "group-token-create", "token created for group " + g.name);
-    reply_jwt(ctx, jwt);
+    reply_jwt_after_commit(ctx, g.key, std::move(c));
 }
 
 void group_rotate(Ctx &ctx) {
