@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -164,6 +165,30 @@ class ConnectionStream final : public httplib::Stream {
 HttpServer::HttpServer() {
     if (::pipe2(stop_pipe_, O_CLOEXEC) != 0)
         throw std::runtime_error(std::string("cannot create a pipe: ") + std::strerror(errno));
+    // Called for each socket cpp-httplib tries, just before bind: the last one is the listener.
+    set_socket_options([this](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listen_sock_ = sock;
+    });
+}
+
+bool HttpServer::bind_to_port(const std::string &host, int port) {
+    if (!httplib::Server::bind_to_port(host, port)) return false;
+    widen_backlog();
+    return true;
+}
+
+int HttpServer::bind_to_any_port(const std::string &host) {
+    int port = httplib::Server::bind_to_any_port(host);
+    if (port > 0) widen_backlog();
+    return port;
+}
+
+void HttpServer::widen_backlog() {
+    // listen() again on a listening socket only changes its backlog (the kernel caps it at
+    // net.core.somaxconn). Should it fail, the server still works, with cpp-httplib's backlog.
+    if (listen_sock_ >= 0 && ::listen(listen_sock_, SOMAXCONN) != 0)
+        std::fprintf(stderr, "turso-local: cannot widen the listen queue: %s\n", std::strerror(errno));
 }
 
 HttpServer::~HttpServer() {

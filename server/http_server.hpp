@@ -18,6 +18,13 @@ class HttpServer : public httplib::Server {
     HttpServer(const HttpServer &) = delete;
     HttpServer &operator=(const HttpServer &) = delete;
 
+    // cpp-httplib's, then the listen queue widened to what the system allows (they hide
+    // httplib::Server's): Debian's cpp-httplib is a shared library built with a backlog of 5, so
+    // a client opening 16 connections at once lost the SYNs past the sixth and waited a second
+    // for TCP to send them again.
+    bool bind_to_port(const std::string &host, int port);
+    int bind_to_any_port(const std::string &host);
+
     // Stops listening and wakes every connection waiting for its next request (hides
     // httplib::Server::stop, which leaves them to their keep-alive timeout).
     void stop();
@@ -26,6 +33,9 @@ class HttpServer : public httplib::Server {
     // Overrides cpp-httplib's per-connection loop (a private virtual of httplib::Server).
     bool process_and_close_socket(socket_t sock) override;
 
+    void widen_backlog();
+
+    int listen_sock_ = -1;        // the socket cpp-httplib last created to listen on
     int stop_pipe_[2] = {-1, -1}; // readable once stop() ran
     std::atomic<bool> stopping_{false};
 };

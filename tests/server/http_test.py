@@ -10,12 +10,15 @@
 - an existing --data file readable by others is brought to mode 0600;
 - the connection loop (server/http_server.cpp): pipelined requests are answered in order, a
   request that arrives in pieces is read whole, bodies and answers larger than its buffers
-  (16 KiB in, 64 KiB out) pass intact, and a stop closes idle keep-alive connections.
+  (16 KiB in, 64 KiB out) pass intact, and a stop closes idle keep-alive connections;
+- a burst of 64 new connections waits in the listen queue instead of losing its SYNs.
 
 usage: http_test.py TURSO_LOCAL
 """
 import json
 import os
+import select
+import signal
 import socket
 import stat
 import sys
@@ -245,6 +248,48 @@ def stop_closes_idle(binary):
     s.close()
 
 
+def connection_burst(binary):
+    """64 connections opened at once while the server cannot accept them (stopped) all complete
+    their handshakes in the listen queue and are answered once it runs. With cpp-httplib's
+    backlog of 5, all but 6 lost their SYNs, and in practice waited a second for TCP's retry."""
+    token = new_token()
+    srv = Server(binary, ":memory:", token)
+    u = urllib.parse.urlsplit(srv.url)
+    socks = []
+    os.kill(srv.proc.pid, signal.SIGSTOP)
+    try:
+        for _ in range(64):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.setblocking(False)
+            s.connect_ex((u.hostname, u.port))
+            socks.append(s)
+        # The kernel completes handshakes without the process; a queue that is full drops the
+        # SYNs for good while the process stays stopped, so waiting longer cannot change the count.
+        pending, deadline = list(socks), time.monotonic() + 3
+        while pending and time.monotonic() < deadline:
+            _, ready, _ = select.select([], pending, [], max(0.0, deadline - time.monotonic()))
+            pending = [s for s in pending if s not in ready]
+        connected = sum(1 for s in socks if s not in pending and
+                        s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0)
+    finally:
+        os.kill(srv.proc.pid, signal.SIGCONT)
+    check(connected == len(socks), f"{connected} of {len(socks)} connections opened at once were queued")
+    answered = 0
+    for s in socks:
+        if s in pending:
+            continue
+        s.setblocking(True)
+        s.settimeout(10)
+        s.sendall(request("GET", "/v1/locations", token))
+        status, _, _ = read_answer(s, b"")
+        answered += status == 200
+        s.close()
+    for s in pending:
+        s.close()
+    check(answered == connected, f"{answered} of {connected} queued connections answered 200")
+    srv.stop()
+
+
 def fetch_bytes(url, path, token):
     u = urllib.parse.urlsplit(url)
     import http.client
@@ -293,6 +338,7 @@ def main(binary):
     finally:
         srv.stop()
     stop_closes_idle(binary)
+    connection_burst(binary)
     data_file_mode(binary, tmp)
     os.rmdir(tmp)
     if failures:
