@@ -256,6 +256,7 @@ Store::Store(const std::string &path) {
         }
         writer_->exec("PRAGMA foreign_keys=ON");
         create_schema();
+        if (!memory_) checkpointer_ = std::make_unique<Checkpointer>(uri_, writer_->raw());
     } catch (...) {
         delete writer_;
         throw;
@@ -263,6 +264,7 @@ Store::Store(const std::string &path) {
 }
 
 Store::~Store() {
+    checkpointer_.reset(); // it uses the writer's WAL hook
     for (auto *c : all_readers_)
         delete c;
     delete writer_;
@@ -280,71 +282,75 @@ void Store::create_schema() {
 }
 
 namespace {
-constexpr int kMaxBatch = 32; // write requests in one transaction, at most
+constexpr size_t kMaxBatch = 32; // write requests in one transaction, at most
 } // namespace
 
-struct Store::Batch {
-    int requests = 0;
-    bool done = false, failed = false;
-    std::string error;
+// A write request in the queue. Its fn runs on the thread that leads its batch, while the
+// request's own thread waits; error carries fn's exception, or the batch's failure, back.
+struct Store::Writer {
+    explicit Writer(const std::function<void(Conn &)> &f) : fn(&f) {}
+    const std::function<void(Conn &)> *fn;
+    std::exception_ptr error;
+    bool done = false;          // with queue_mu_
+    std::condition_variable cv; // with queue_mu_
 };
 
-void Store::finish_batch(bool commit) {
-    std::shared_ptr<Batch> batch = std::move(open_batch_);
-    try {
-        if (commit) writer_->q("COMMIT").run();
-    } catch (const std::exception &e) {
-        batch->failed = true;
-        batch->error = e.what();
+// LevelDB's writer queue: the request at the front of the queue leads. It takes the requests
+// queued behind it (up to kMaxBatch), runs them all in one transaction, then wakes them and the
+// next leader. The writer connection changes hands once per batch rather than once per request,
+// and no thread sleeps between two requests of a batch.
+void Store::write(const std::function<void(Conn &)> &fn) {
+    Writer me(fn);
+    std::unique_lock<std::mutex> queue_lock(queue_mu_);
+    queue_.push_back(&me);
+    me.cv.wait(queue_lock, [&] { return me.done || queue_.front() == &me; });
+    if (!me.done) {
+        std::vector<Writer *> batch(
+            queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxBatch)));
+        queue_lock.unlock();
+        run_batch(batch);
+        queue_lock.lock();
+        for (Writer *w : batch) {
+            queue_.pop_front();
+            w->done = true;
+            if (w != &me) w->cv.notify_one(); // under the lock: a woken request may free w
+        }
+        if (!queue_.empty()) queue_.front()->cv.notify_one();
     }
-    if (!commit || batch->failed) {
-        batch->failed = true;
+    queue_lock.unlock();
+    if (me.error) std::rethrow_exception(me.error);
+}
+
+// One transaction for the batch, a savepoint for each request in it: a request that throws
+// undoes its own changes only. If the transaction itself fails (BEGIN, a savepoint, COMMIT),
+// nothing of the batch is kept and every request in it fails.
+void Store::run_batch(const std::vector<Writer *> &batch) {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    Conn &w = *writer_;
+    try {
+        w.q("BEGIN IMMEDIATE").run(); // cached statements: no parsing per request
+        for (Writer *r : batch) {
+            w.q("SAVEPOINT request").run();
+            try {
+                (*r->fn)(w);
+            } catch (...) {
+                r->error = std::current_exception();
+            }
+            if (r->error) w.q("ROLLBACK TO request").run();
+            w.q("RELEASE request").run();
+        }
+        w.q("COMMIT").run();
+    } catch (const std::exception &e) {
         try {
-            writer_->exec("ROLLBACK");
+            w.exec("ROLLBACK");
         } catch (...) {
             // Nothing left to undo: the transaction is over either way.
         }
+        auto failure = std::make_exception_ptr(
+            std::runtime_error(std::string("the write transaction failed: ") + e.what()));
+        for (Writer *r : batch)
+            if (!r->error) r->error = failure; // a request's own error stays its answer
     }
-    batch->done = true;
-    batch_done_.notify_all();
-}
-
-void Store::write(const std::function<void(Conn &)> &fn) {
-    write_waiters_.fetch_add(1);
-    std::unique_lock<std::mutex> lock(write_mu_);
-    write_waiters_.fetch_sub(1);
-    Conn &w = *writer_;
-    if (!open_batch_) {
-        w.q("BEGIN IMMEDIATE").run(); // cached statements: no parsing per request
-        open_batch_ = std::make_shared<Batch>();
-    }
-    std::shared_ptr<Batch> mine = open_batch_;
-    ++mine->requests;
-    std::exception_ptr failed;
-    try {
-        w.q("SAVEPOINT request").run();
-        try {
-            fn(w);
-            w.q("RELEASE request").run();
-        } catch (...) {
-            failed = std::current_exception();
-            w.q("ROLLBACK TO request").run();
-            w.q("RELEASE request").run();
-        }
-    } catch (...) {
-        // The savepoint itself failed: the shared transaction cannot be trusted; end it.
-        if (!failed) failed = std::current_exception();
-        finish_batch(false);
-    }
-    // Commit unless another request is about to join (in :memory: mode readers share the writer
-    // under this lock, so every request commits at once there).
-    if (open_batch_ == mine && (memory_ || write_waiters_.load() == 0 || mine->requests >= kMaxBatch))
-        finish_batch(true);
-    batch_done_.wait(lock, [&] { return mine->done; });
-    if (failed) std::rethrow_exception(failed);
-    if (mine->failed)
-        throw std::runtime_error("the write transaction failed" +
-                                 (mine->error.empty() ? "" : ": " + mine->error));
 }
 
 Store::Lease::Lease(Store &s) : store_(s), conn_(nullptr) {

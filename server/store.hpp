@@ -1,9 +1,11 @@
 // SQLite storage: one writer connection behind a mutex, a pool of reader connections (WAL), and
 // cached prepared statements on each connection.
 #pragma once
-#include <atomic>
+#include "checkpointer.hpp"
+
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -100,8 +102,9 @@ class Store {
 
     // Runs fn with the writer connection as one write request, under a savepoint of its own: an
     // exception from fn undoes fn's changes only and is rethrown. Requests that queue up while
-    // one runs share its transaction (group commit: one commit, each page written once, for up to
-    // kMaxBatch of them); write returns only once the transaction holding fn's changes has
+    // one batch runs make the next batch, one transaction (group commit: one commit, each page
+    // written once, for up to kMaxBatch of them); fn may run on another request's thread while
+    // this one waits. write returns only once the transaction holding fn's changes has
     // committed, so a caller never answers before its change is durable and visible to readers.
     // Throws std::runtime_error when that commit failed (fn's changes are then gone too).
     void write(const std::function<void(Conn &)> &fn);
@@ -123,16 +126,16 @@ class Store {
     bool in_memory() const { return memory_; }
 
   private:
-    struct Batch; // one shared write transaction
+    struct Writer; // a write request in the queue
     void create_schema();
-    void finish_batch(bool commit); // under write_mu_: ends the open transaction, wakes its requests
+    void run_batch(const std::vector<Writer *> &batch);
     std::string uri_;
     bool memory_;
-    std::mutex write_mu_;
+    std::mutex write_mu_; // the writer connection (in :memory: mode, readers too)
     Conn *writer_ = nullptr;
-    std::condition_variable batch_done_; // with write_mu_
-    std::shared_ptr<Batch> open_batch_;  // the transaction write requests add to, or null
-    std::atomic<int> write_waiters_{0};  // write requests waiting for write_mu_
+    std::unique_ptr<Checkpointer> checkpointer_; // file mode only
+    std::mutex queue_mu_;
+    std::deque<Writer *> queue_; // write requests, the one at the front leads
     std::mutex pool_mu_;
     std::vector<Conn *> idle_readers_;
     std::vector<Conn *> all_readers_;

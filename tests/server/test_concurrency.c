@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -168,6 +170,83 @@ static void test_answered_after_commit(void **state) {
                 fail_msg("databases.get %s right after its create: %s", jobs[t].names[i],
                          tp_status_name(jobs[t].get_status[i]));
         }
+}
+
+/* Creates CHURN_PER_THREAD databases named "<prefix>-<k>", one at a time, with its own client. */
+#define CHURN_PER_THREAD 100
+typedef struct churn {
+    pthread_barrier_t *start;
+    char group[TLT_NAME];
+    char prefix[TLT_NAME];
+    int failed; /* creates that did not answer 200 */
+} churn;
+
+static void *churn_worker(void *arg) {
+    churn *j = arg;
+    tp_client *c = tlt_client(g_env, g_env->token, g_env->team);
+    pthread_barrier_wait(j->start);
+    for (int i = 0; i < CHURN_PER_THREAD; i++) {
+        char name[TLT_NAME + 16];
+        snprintf(name, sizeof name, "%s-%d", j->prefix, i);
+        tp_result *r = tlt_call(c, "databases.create", TLT_KV("group", j->group, "name", name));
+        j->failed += tp_result_status(r) != TP_OK;
+        tp_result_free(r);
+    }
+    tp_client_free(c);
+    return NULL;
+}
+
+static long file_size(const char *path) {
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Writes pile up in the WAL until turso-local's background checkpointer copies them into the
+ * data file (the writer no longer checkpoints inside a commit): under THREADS writers at once, the
+ * data file grows while the server runs, and every database written is there. */
+static void test_checkpoints_while_writing(void **state) {
+    (void)state;
+    char group[TLT_NAME];
+    tlt_group(g_env, g_env->team, group);
+    long before = file_size(g_env->data_path);
+    assert_true(before > 0);
+    static churn jobs[THREADS];
+    memset(jobs, 0, sizeof jobs);
+    pthread_t th[THREADS];
+    pthread_barrier_t start;
+    assert_int_equal(pthread_barrier_init(&start, NULL, THREADS), 0);
+    for (int t = 0; t < THREADS; t++) {
+        jobs[t].start = &start;
+        strcpy(jobs[t].group, group);
+        tlt_fresh(jobs[t].prefix, "ckpt");
+        assert_int_equal(pthread_create(&th[t], NULL, churn_worker, &jobs[t]), 0);
+    }
+    for (int t = 0; t < THREADS; t++)
+        pthread_join(th[t], NULL);
+    pthread_barrier_destroy(&start);
+    for (int t = 0; t < THREADS; t++)
+        assert_int_equal(jobs[t].failed, 0);
+
+    /* ~800 databases with their instances and audit entries: well over 64 KiB of pages. The
+     * checkpoint runs in the background: wait for it (up to 30 s), nothing is timed. */
+    long after = file_size(g_env->data_path);
+    for (int i = 0; i < 300 && after < before + 65536; i++) {
+        struct timespec pause = {0, 100 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+        after = file_size(g_env->data_path);
+    }
+    if (after < before + 65536) {
+        char wal[sizeof g_env->data_path + 8];
+        snprintf(wal, sizeof wal, "%s-wal", g_env->data_path);
+        fail_msg("data file %ld -> %ld bytes (WAL %ld): the WAL was not checkpointed while the server ran",
+                 before, after, file_size(wal));
+    }
+
+    tp_result *r = tlt_call(g_env->owner, "databases.list", TLT_KV("org", g_env->team, "group", group));
+    tlt_expect(r, TP_OK, "databases.list");
+    assert_int_equal(tp_value_length(tp_value_get(tp_result_value(r), "databases")),
+                     THREADS * CHURN_PER_THREAD);
+    tp_result_free(r);
 }
 
 /* Counts OK and CONFLICT among n racing calls of one create with one name. */
@@ -358,7 +437,7 @@ int main(void) {
         cmocka_unit_test(test_parallel_creates_all_kept), cmocka_unit_test(test_answered_after_commit),
         cmocka_unit_test(test_same_name_databases),       cmocka_unit_test(test_same_name_groups_orgs_tokens),
         cmocka_unit_test(test_no_lost_locations),         cmocka_unit_test(test_no_lost_members),
-        cmocka_unit_test(test_no_lost_config_flags),
+        cmocka_unit_test(test_no_lost_config_flags),      cmocka_unit_test(test_checkpoints_while_writing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
