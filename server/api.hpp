@@ -89,12 +89,15 @@ struct Ctx {
     // Work that needs no database (signing a token), run by the dispatcher once the request's
     // transaction committed, outside the single writer. It must not refer to the Ctx: use res.
     std::function<void()> after_commit;
+    // The answer reply() was given: the dispatcher prints it, for a write once the transaction
+    // committed (printing is no work for the single writer).
+    Json reply_doc;
 
     Body &body();
     Body &required_body(); // 400 without a body, for operations whose spec requires one
     bool has_query(const char *name) const { return req.has_param(name); }
     std::string query(const char *name) const { return req.get_param_value(name); }
-    void reply(Json j);
+    void reply(Json j); // 200 with j as the body
     void reply_empty();
     void need_role(int min_role, const char *what) const;
 

@@ -90,10 +90,12 @@ void reply_json(httplib::Response &res, const Json &j) {
 }
 
 void Ctx::reply(Json j) {
-    reply_json(res, j);
+    res.status = 200;
+    reply_doc = std::move(j);
 }
 
 void Ctx::reply_empty() {
+    reply_doc.reset();
     res.status = 200;
     res.body.clear();
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -9,10 +10,28 @@
 
 namespace tl {
 
+// Served from a per-thread block of 1 KiB of OpenSSL's CSPRNG output: one RAND_bytes call per
+// block instead of per value (a database creation needs three, and each call costs as much as
+// the block). The bytes are the same generator's; each is handed out once.
 std::string random_bytes(size_t n) {
+    constexpr size_t kBlock = 1024;
+    thread_local unsigned char block[kBlock];
+    thread_local size_t used = kBlock;
     std::string out(n, '\0');
-    if (n && RAND_bytes(reinterpret_cast<unsigned char *>(&out[0]), static_cast<int>(n)) != 1)
-        throw std::runtime_error("random number generator failed");
+    auto *dst = reinterpret_cast<unsigned char *>(&out[0]);
+    if (n > kBlock) {
+        if (RAND_bytes(dst, static_cast<int>(n)) != 1)
+            throw std::runtime_error("random number generator failed");
+        return out;
+    }
+    if (kBlock - used < n) {
+        if (RAND_bytes(block, static_cast<int>(kBlock)) != 1)
+            throw std::runtime_error("random number generator failed");
+        used = 0;
+    }
+    std::memcpy(dst, block + used, n);
+    OPENSSL_cleanse(block + used, n); // handed out: not kept around in two places
+    used += n;
     return out;
 }
 

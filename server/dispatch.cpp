@@ -214,18 +214,22 @@ void LocalServer::handle_api(const httplib::Request &req, httplib::Response &res
             ReadTxn txn(lease.conn());
             Ctx ctx{req, res, *this, lease.conn(), who, std::move(params)};
             run(ctx, *route);
+            if (ctx.reply_doc) reply_json(res, ctx.reply_doc);
             if (ctx.after_commit) ctx.after_commit();
             return;
         }
         bool invalidate = false;
         std::function<void()> after_commit;
+        Json reply_doc;
         store_->write([&](Conn &w) {
             Ctx ctx{req, res, *this, w, who, std::move(params)};
             run(ctx, *route);
             invalidate = ctx.invalidate_auth;
             after_commit = std::move(ctx.after_commit);
+            reply_doc = std::move(ctx.reply_doc);
         });
         if (invalidate) auth_->invalidate();
+        if (reply_doc) reply_json(res, reply_doc);
         if (after_commit) after_commit();
     } catch (const ApiError &e) {
         send_error(res, e.status, e.what());

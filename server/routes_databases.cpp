@@ -134,26 +134,26 @@ void create_database(Ctx &ctx) {
     }
     if (db_by_name(ctx.db, ctx.org_id, name)) fail(409, "database " + name + " already exists");
     GroupRow g = group_for_create(ctx, group, location);
+    std::string uuid = new_uuid();
     ctx.db
         .q("INSERT INTO dbs(uuid, org_id, group_id, name, size_limit, is_schema, schema_name, key, "
            "created_at) "
            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .args(new_uuid(), ctx.org_id, g.id, name, size_limit, is_schema, schema)
+        .args(uuid, ctx.org_id, g.id, name, size_limit, is_schema, schema)
         .bind_blob(8, ed25519_new_seed())
         .bind(9, now_seconds())
         .run();
     int64_t id = ctx.db.last_id();
     for (const auto &loc : group_locations(ctx.db, g.id))
         add_instance(ctx.db, id, loc == g.primary ? "primary" : "replica", loc);
-    DbRow d = *db_by_id(ctx.db, id);
     Json data = json_object();
     jstr(data.get(), "name", name);
     jstr(data.get(), "group", g.name);
     audit(ctx, "db-create", "database " + name + " created in group " + g.name, std::move(data));
     Json out = json_object();
-    jstr(out.get(), "DbId", d.uuid);
-    jstr(out.get(), "Hostname", hostname(ctx, d.name, ctx.org_slug));
-    jstr(out.get(), "Name", d.name);
+    jstr(out.get(), "DbId", uuid);
+    jstr(out.get(), "Hostname", hostname(ctx, name, ctx.org_slug));
+    jstr(out.get(), "Name", name);
     jint(out.get(), "IssuedCertLimit", 0);
     jint(out.get(), "IssuedCertCount", 0);
     ctx.reply(jwrap("database", std::move(out)));

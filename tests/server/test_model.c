@@ -1,6 +1,6 @@
 /* The model behind turso-local's answers, through the C library: hostnames, instances in the
  * group's locations, token rotation invalidating JWTs, audit logs and their pages, platform
- * tokens (exp -1, secret shown once, revocation at once). */
+ * tokens (exp -1, secret shown once, revocation at once), database ids (UUID version 7). */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -19,6 +20,51 @@ static tlt_env *g_env;
 static int has_suffix(const char *s, const char *suffix) {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* A DbId is a UUID version 7 (RFC 9562: 48 bits of Unix milliseconds, then random bits): the
+ * create's answer holds the id that get answers later, ids are distinct, and their time part
+ * follows creation order and the clock. */
+static int is_uuid_v7(const char *s) {
+    if (!s || strlen(s) != 36) return 0;
+    for (int i = 0; i < 36; i++) {
+        int dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i])) return 0;
+    }
+    return s[14] == '7' && strchr("89ab", s[19]) != NULL;
+}
+
+static void test_database_ids(void **state) {
+    (void)state;
+    enum { N = 20 };
+    const char *team = g_env->team;
+    char group[TLT_NAME], db[TLT_NAME], ids[N][40];
+    tlt_group(g_env, team, group);
+    long long now_ms = (long long)time(NULL) * 1000;
+    for (int i = 0; i < N; i++) {
+        tlt_fresh(db, "iddb");
+        tp_result *r =
+            tlt_call(g_env->owner, "databases.create", TLT_KV("org", team, "name", db, "group", group));
+        tlt_expect(r, TP_OK, "databases.create");
+        tlt_get_string(r, "database.DbId", ids[i], sizeof ids[i]);
+        tp_result_free(r);
+        if (!is_uuid_v7(ids[i])) fail_msg("DbId %s is not a UUID version 7", ids[i]);
+        r = tlt_call(g_env->owner, "databases.get", TLT_KV("org", team, "db", db));
+        tlt_expect(r, TP_OK, "databases.get");
+        assert_string_equal(tp_value_string(tp_value_path(tp_result_value(r), "database.DbId")), ids[i]);
+        tp_result_free(r);
+        char hex[13] = {0};
+        memcpy(hex, ids[i], 8);
+        memcpy(hex + 8, ids[i] + 9, 4);
+        long long ms = strtoll(hex, NULL, 16);
+        if (ms < now_ms - 86400000LL || ms > now_ms + 86400000LL)
+            fail_msg("DbId %s holds %lld ms, the clock says %lld", ids[i], ms, now_ms);
+        for (int j = 0; j < i; j++) {
+            if (!strcmp(ids[i], ids[j])) fail_msg("DbId %s given twice", ids[i]);
+        }
+        if (i > 0 && strncmp(ids[i], ids[i - 1], 13) < 0)
+            fail_msg("DbId %s created after %s sorts before it", ids[i], ids[i - 1]);
+    }
 }
 
 /* Hostname of a database: "<db>-<org>.<domain>", the same in create, get and list. */
@@ -406,7 +452,7 @@ int main(void) {
         cmocka_unit_test(test_hostname_form),           cmocka_unit_test(test_instances_in_group_locations),
         cmocka_unit_test(test_rotate_invalidates_jwts), cmocka_unit_test(test_audit_logs_and_pages),
         cmocka_unit_test(test_validate_never_expiring), cmocka_unit_test(test_platform_token_lifecycle),
-        cmocka_unit_test(test_members_and_roles),
+        cmocka_unit_test(test_members_and_roles),       cmocka_unit_test(test_database_ids),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
