@@ -24,8 +24,8 @@ Options:
   --fault SPEC         inject a fault: a JSON object as POST /admin/faults takes, e.g.
                        '{"method":"GET","path":"/v1/organizations/*","kind":"status","status":503}';
                        repeatable
-  --threads N          HTTP worker threads (default max(64, 8 x cores); each keep-alive
-                       connection holds one)
+  --threads N          HTTP worker threads (default max(64, 8 x cores)); with more open
+                       connections than threads, connections take turns
   --help               show this text
 
 When ready it prints exactly one line on stdout, "turso-local listening on http://HOST:PORT".

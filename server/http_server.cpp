@@ -21,6 +21,9 @@ int to_ms(time_t sec, time_t usec) {
     return static_cast<int>(sec * 1000 + usec / 1000);
 }
 
+// An idle connection checks this often whether other connections wait for its worker.
+constexpr int kIdleSliceMs = 50;
+
 // One connection's I/O for cpp-httplib's request parser and response writer. Reads come from a
 // buffer that lives as long as the connection (so bytes of a pipelined next request are kept);
 // writes collect in a buffer sent by flush() once the answer is complete.
@@ -90,6 +93,8 @@ class ConnectionStream final : public httplib::Stream {
     // Waits until the next request's first bytes (or the end of the connection) are there.
     // False on timeout or when the server stops.
     bool wait_for_request(int timeout_ms) const { return in_off_ < in_len_ || wait(POLLIN, timeout_ms); }
+    // Nothing of a next request read yet: the connection can change hands.
+    bool nothing_buffered() const { return in_off_ == in_len_; }
 
     // Sends what the answer wrote. False when the peer is gone or stalls past the write timeout.
     bool flush() {
@@ -160,7 +165,34 @@ class ConnectionStream final : public httplib::Stream {
     mutable int remote_port_ = -1, local_port_ = -1;
 };
 
+enum class Next { request, park, close };
+
+// Waits for the next request on a keep-alive connection, up to keep_alive_ms, in slices. While
+// other connections wait for a worker, the connection is to be parked instead: at once once this
+// worker served it a request (so that busy connections take turns with waiting ones; never
+// before, or workers could hand connections around without serving any), else after a slice idle.
+Next next_request(const ConnectionStream &strm, const WorkerPool *pool, int keep_alive_ms,
+                  const std::atomic<bool> &stopping, bool served) {
+    if (served && pool && pool->waiting() > 0 && strm.nothing_buffered()) return Next::park;
+    for (int left = keep_alive_ms;;) {
+        int slice = std::min(left, kIdleSliceMs);
+        if (strm.wait_for_request(slice)) return Next::request;
+        left -= slice;
+        if (stopping.load() || left <= 0) return Next::close;
+        if (pool && pool->waiting() > 0 && strm.nothing_buffered()) return Next::park;
+    }
+}
+
 } // namespace
+
+void HttpServer::set_worker_threads(size_t threads) {
+    new_task_queue = [this, threads] {
+        auto *pool = new WorkerPool(threads, to_ms(keep_alive_timeout_sec_, 0),
+                                    [this](int sock) { process_and_close_socket(sock); });
+        pool_.store(pool);
+        return pool;
+    };
+}
 
 HttpServer::HttpServer() {
     if (::pipe2(stop_pipe_, O_CLOEXEC) != 0)
@@ -212,8 +244,13 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
     {
         ConnectionStream strm(sock, stop_pipe_[0], to_ms(read_timeout_sec_, read_timeout_usec_),
                               to_ms(write_timeout_sec_, write_timeout_usec_));
+        WorkerPool *pool = pool_.load();
         for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
-            if (!strm.wait_for_request(to_ms(keep_alive_timeout_sec_, 0))) break;
+            bool served = left != keep_alive_max_count_;
+            Next next = next_request(strm, pool, to_ms(keep_alive_timeout_sec_, 0), stopping_, served);
+            // Parked, the connection comes back to a worker (this function) with its next request.
+            if (next == Next::park && pool->park(sock)) return true;
+            if (next != Next::request) break;
             bool connection_closed = false;
             strm.begin_answer();
             ok = process_request(strm, left == 1, connection_closed, no_setup);

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <httplib.h>
 
+#include "worker_pool.hpp"
+
 namespace tl {
 
 class HttpServer : public httplib::Server {
@@ -25,6 +27,10 @@ class HttpServer : public httplib::Server {
     bool bind_to_port(const std::string &host, int port);
     int bind_to_any_port(const std::string &host);
 
+    // Serves connections on `threads` workers (a WorkerPool: idle connections give their worker
+    // up while other connections wait for one). Call before listening.
+    void set_worker_threads(size_t threads);
+
     // Stops listening and wakes every connection waiting for its next request (hides
     // httplib::Server::stop, which leaves them to their keep-alive timeout).
     void stop();
@@ -35,8 +41,9 @@ class HttpServer : public httplib::Server {
 
     void widen_backlog();
 
-    int listen_sock_ = -1;        // the socket cpp-httplib last created to listen on
-    int stop_pipe_[2] = {-1, -1}; // readable once stop() ran
+    std::atomic<WorkerPool *> pool_{nullptr}; // the pool serving connections, once listening
+    int listen_sock_ = -1;                    // the socket cpp-httplib last created to listen on
+    int stop_pipe_[2] = {-1, -1};             // readable once stop() ran
     std::atomic<bool> stopping_{false};
 };
 

@@ -59,8 +59,7 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
 
     size_t threads = opts_.threads > 0 ? static_cast<size_t>(opts_.threads)
                                        : std::max<size_t>(64, 8 * std::thread::hardware_concurrency());
-    // Each keep-alive connection holds a pool thread in cpp-httplib: keep plenty.
-    http_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    http_.set_worker_threads(threads);
     http_.set_tcp_nodelay(true);
     http_.set_keep_alive_max_count(100000);
     http_.set_payload_max_length(kMaxBody);

@@ -11,7 +11,8 @@
 - the connection loop (server/http_server.cpp): pipelined requests are answered in order, a
   request that arrives in pieces is read whole, bodies and answers larger than its buffers
   (16 KiB in, 64 KiB out) pass intact, and a stop closes idle keep-alive connections;
-- a burst of 64 new connections waits in the listen queue instead of losing its SYNs.
+- a burst of 64 new connections waits in the listen queue instead of losing its SYNs;
+- idle keep-alive connections give their worker thread up to connections waiting for one.
 
 usage: http_test.py TURSO_LOCAL
 """
@@ -290,6 +291,40 @@ def connection_burst(binary):
     srv.stop()
 
 
+def more_connections_than_workers(binary):
+    """With 2 worker threads, two idle keep-alive connections do not keep a third connection
+    waiting: its request is answered, and the two idle ones still answer their next requests
+    afterwards (cpp-httplib held a worker per open connection: the third waited until one of them
+    hit its keep-alive timeout and was closed)."""
+    token = new_token()
+    srv = Server(binary, ":memory:", token, ["--threads", "2"])
+    u = urllib.parse.urlsplit(srv.url)
+    idle = []
+    for _ in range(2):
+        s = socket.create_connection((u.hostname, u.port), timeout=20)
+        s.sendall(request("GET", "/v1/locations", token))
+        status, _, buf = read_answer(s, b"")
+        check(status == 200 and buf == b"", f"keep-alive request before the third connection: {status}")
+        idle.append(s)
+    third = socket.create_connection((u.hostname, u.port), timeout=20)
+    third.sendall(request("GET", "/v1/locations", token))
+    try:
+        status, _, _ = read_answer(third, b"")
+    except (OSError, RuntimeError) as e:
+        status = repr(e)
+    check(status == 200, f"a third connection beside two idle ones: {status}")
+    third.close()
+    for i, s in enumerate(idle):
+        try:
+            s.sendall(request("GET", "/v1/locations", token))
+            status, _, _ = read_answer(s, b"")
+        except (OSError, RuntimeError) as e:
+            status = repr(e)
+        check(status == 200, f"idle connection {i + 1} after the third was served: {status}")
+        s.close()
+    srv.stop()
+
+
 def fetch_bytes(url, path, token):
     u = urllib.parse.urlsplit(url)
     import http.client
@@ -339,6 +374,7 @@ def main(binary):
         srv.stop()
     stop_closes_idle(binary)
     connection_burst(binary)
+    more_connections_than_workers(binary)
     data_file_mode(binary, tmp)
     os.rmdir(tmp)
     if failures:
