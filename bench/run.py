@@ -35,7 +35,7 @@ BENCH = os.path.join(ROOT, "bench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 FULL = dict(seq_n=5000, seq_curl_cmd_n=300, conc_n=20000, conc_levels=[1, 4, 16, 64], bulk_n=1000,
-            bulk_concurrency=16, list_n=10000, wrk_seconds=5, rounds=3, seq_rounds=5, hyperfine_runs=200)
+            bulk_concurrency=16, list_n=10000, wrk_seconds=5, rounds=3, seq_rounds=9, hyperfine_runs=200)
 QUICK = dict(seq_n=500, seq_curl_cmd_n=50, conc_n=2000, conc_levels=[1, 4, 16, 64], bulk_n=100,
              bulk_concurrency=16, list_n=1000, wrk_seconds=2, rounds=1, seq_rounds=1, hyperfine_runs=30)
 
@@ -533,7 +533,12 @@ def render(data, out_dir):
     w("| target | measured | |")
     w("|---|---|---|")
     c_rate, floor = seq["c"]["rate"], seq["curl_loop"]["rate"]
-    w(f"| C API sequential >= 0.9x the plain libcurl loop | {fmt_ratio(c_rate / floor)} ({fmt_rate(c_rate)} vs {fmt_rate(floor)} calls/s) | {verdict(c_rate >= 0.9 * floor)} |")
+    # Rounds run the clients back to back, so a round's two rates share the moment: their ratios
+    # show how much of the gap is the host's noise (the verdict stays on the medians).
+    paired = [c / f for c, f in zip(seq["c"].get("rates", []), seq["curl_loop"].get("rates", [])) if f]
+    paired_note = (f"; round by round {', '.join(fmt_ratio(x) for x in paired)}, median {fmt_ratio(statistics.median(paired))}"
+                   if len(paired) > 1 else "")
+    w(f"| C API sequential >= 0.9x the plain libcurl loop | {fmt_ratio(c_rate / floor)} ({fmt_rate(c_rate)} vs {fmt_rate(floor)} calls/s{paired_note}) | {verdict(c_rate >= 0.9 * floor)} |")
     if ("batch", 16) in at and ("wrk", 16) in at:
         b16, t16, w16 = at[("batch", 16)]["rate"], at[("threads", 16)]["rate"], at[("wrk", 16)]["rate"]
         w(f"| tp_batch at 16 in flight >= 0.8x wrk | {fmt_ratio(b16 / w16)} ({fmt_rate(b16)} vs {fmt_rate(w16)} calls/s) | {verdict(b16 >= 0.8 * w16)} |")

@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -305,12 +306,14 @@ void Store::write(const std::function<void(Conn &)> &fn) {
     queue_.push_back(&me);
     me.cv.wait(queue_lock, [&] { return me.done || queue_.front() == &me; });
     if (!me.done) {
-        std::vector<Writer *> batch(
-            queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(std::min(queue_.size(), kMaxBatch)));
+        Writer *batch[kMaxBatch]; // no allocation here: a throw would leave this at the front
+        size_t n = std::min(queue_.size(), kMaxBatch);
+        std::copy_n(queue_.begin(), n, batch);
         queue_lock.unlock();
-        run_batch(batch);
+        run_batch(batch, n);
         queue_lock.lock();
-        for (Writer *w : batch) {
+        for (size_t i = 0; i < n; ++i) {
+            Writer *w = batch[i];
             queue_.pop_front();
             w->done = true;
             if (w != &me) w->cv.notify_one(); // under the lock: a woken request may free w
@@ -324,12 +327,13 @@ void Store::write(const std::function<void(Conn &)> &fn) {
 // One transaction for the batch, a savepoint for each request in it: a request that throws
 // undoes its own changes only. If the transaction itself fails (BEGIN, a savepoint, COMMIT),
 // nothing of the batch is kept and every request in it fails.
-void Store::run_batch(const std::vector<Writer *> &batch) {
+void Store::run_batch(Writer *const *batch, size_t n) {
     std::lock_guard<std::mutex> lock(write_mu_);
     Conn &w = *writer_;
     try {
         w.q("BEGIN IMMEDIATE").run(); // cached statements: no parsing per request
-        for (Writer *r : batch) {
+        for (size_t i = 0; i < n; ++i) {
+            Writer *r = batch[i];
             w.q("SAVEPOINT request").run();
             try {
                 (*r->fn)(w);
@@ -348,8 +352,8 @@ void Store::run_batch(const std::vector<Writer *> &batch) {
         }
         auto failure = std::make_exception_ptr(
             std::runtime_error(std::string("the write transaction failed: ") + e.what()));
-        for (Writer *r : batch)
-            if (!r->error) r->error = failure; // a request's own error stays its answer
+        for (size_t i = 0; i < n; ++i)
+            if (!batch[i]->error) batch[i]->error = failure; // a request's own error stays its answer
     }
 }
 

@@ -128,7 +128,7 @@ class Store {
   private:
     struct Writer; // a write request in the queue
     void create_schema();
-    void run_batch(const std::vector<Writer *> &batch);
+    void run_batch(Writer *const *batch, size_t n);
     std::string uri_;
     bool memory_;
     std::mutex write_mu_; // the writer connection (in :memory: mode, readers too)
