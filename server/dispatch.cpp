@@ -5,10 +5,8 @@
 #include "validate.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <strings.h>
-#include <thread>
 
 namespace tl {
 
@@ -124,7 +122,7 @@ void LocalServer::handle(const httplib::Request &req, httplib::Response &res) {
     std::string raw = req.target.substr(0, req.target.find('?'));
     if (faults_.any() && raw.compare(0, 7, "/admin/") != 0 && raw != "/admin") {
         auto d = faults_.check(req.method, raw);
-        if (d.latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(d.latency_ms));
+        if (d.latency_ms > 0) http_.sleep_unless_stopped(d.latency_ms); // a stop ends the delay
         if (d.action) {
             apply_fault(*d.action, req, res);
             return;

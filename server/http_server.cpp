@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -227,6 +228,17 @@ HttpServer::~HttpServer() {
     stop(); // the connections poll the pipe: they must be gone before it closes
     for (int fd : stop_pipe_)
         if (fd >= 0) ::close(fd);
+}
+
+void HttpServer::sleep_unless_stopped(int ms) const {
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    for (;;) {
+        auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || stopping_.load()) return;
+        pollfd p{stop_pipe_[0], POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30))) > 0) return;
+    }
 }
 
 void HttpServer::stop() {

@@ -31,6 +31,10 @@ class HttpServer : public httplib::Server {
     // up while other connections wait for one). Call before listening.
     void set_worker_threads(size_t threads);
 
+    // Sleeps ms milliseconds, or less when the server stops meanwhile (an injected latency must
+    // not hold up a SIGTERM).
+    void sleep_unless_stopped(int ms) const;
+
     // Stops listening and wakes every connection waiting for its next request (hides
     // httplib::Server::stop, which leaves them to their keep-alive timeout).
     void stop();

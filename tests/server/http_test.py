@@ -12,7 +12,8 @@
   request that arrives in pieces is read whole, bodies and answers larger than its buffers
   (16 KiB in, 64 KiB out) pass intact, and a stop closes idle keep-alive connections;
 - a burst of 64 new connections waits in the listen queue instead of losing its SYNs;
-- idle keep-alive connections give their worker thread up to connections waiting for one.
+- idle keep-alive connections give their worker thread up to connections waiting for one;
+- a stop is not held up by a request sleeping in an injected latency.
 
 usage: http_test.py TURSO_LOCAL
 """
@@ -325,6 +326,27 @@ def more_connections_than_workers(binary):
     srv.stop()
 
 
+def stop_during_latency(binary):
+    """SIGTERM ends the server promptly while a request sleeps in an injected latency (the sleep
+    was uninterruptible: a 120 s fault held the stop for 120 s, and test harnesses killed it)."""
+    token = new_token()
+    srv = Server(binary, ":memory:", token,
+                 ["--fault", json.dumps({"method": "GET", "path": "/v1/locations", "kind": "latency",
+                                         "latency_ms": 120000})])
+    u = urllib.parse.urlsplit(srv.url)
+    s = socket.create_connection((u.hostname, u.port), timeout=30)
+    s.sendall(request("GET", "/v1/locations", token))
+    time.sleep(0.5)  # let it reach the fault's sleep; were it not there yet, the stop is quick anyway
+    try:
+        srv.stop()  # waits up to 30 s for a clean exit, and raises otherwise
+        stopped = "cleanly"
+    except RuntimeError as e:
+        stopped = str(e)
+        srv.kill9()
+    check(stopped == "cleanly", f"stop during a 120 s latency fault: {stopped}")
+    s.close()
+
+
 def fetch_bytes(url, path, token):
     u = urllib.parse.urlsplit(url)
     import http.client
@@ -375,6 +397,7 @@ def main(binary):
     stop_closes_idle(binary)
     connection_burst(binary)
     more_connections_than_workers(binary)
+    stop_during_latency(binary)
     data_file_mode(binary, tmp)
     os.rmdir(tmp)
     if failures:
