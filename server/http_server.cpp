@@ -174,13 +174,14 @@ enum class Next { request, park, close };
 // before, or workers could hand connections around without serving any), else after a slice idle.
 Next next_request(const ConnectionStream &strm, const WorkerPool *pool, int keep_alive_ms,
                   const std::atomic<bool> &stopping, bool served) {
-    if (served && pool && pool->waiting() > 0 && strm.nothing_buffered()) return Next::park;
+    auto others_wait = [&] { return pool && pool->waiting() > 0 && strm.nothing_buffered(); };
+    if (served && others_wait()) return Next::park;
     for (int left = keep_alive_ms;;) {
         int slice = std::min(left, kIdleSliceMs);
         if (strm.wait_for_request(slice)) return Next::request;
         left -= slice;
         if (stopping.load() || left <= 0) return Next::close;
-        if (pool && pool->waiting() > 0 && strm.nothing_buffered()) return Next::park;
+        if (others_wait()) return Next::park;
     }
 }
 
@@ -237,7 +238,7 @@ void HttpServer::sleep_unless_stopped(int ms) const {
             std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
         if (left.count() <= 0 || stopping_.load()) return;
         pollfd p{stop_pipe_[0], POLLIN, 0};
-        if (::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 1 << 30))) > 0) return;
+        if (::poll(&p, 1, static_cast<int>(left.count())) > 0) return; // faults cap ms at 600,000
     }
 }
 
