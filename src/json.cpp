@@ -27,6 +27,30 @@ JsonPtr parse_json(std::string_view text) {
 
 namespace {
 
+// Where a run of plain string bytes ends: the first '"' or '\\' in [p, end), or end. Eight
+// bytes at a time (the locations list is 70 short strings: two memchr calls per string cost
+// more than the bytes themselves). Raw bytes pass, as in cJSON; the accessors hand them back.
+const char *string_run_end(const char *p, const char *end) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    constexpr uint64_t kOnes = 0x0101010101010101u;
+    constexpr uint64_t kHighs = 0x8080808080808080u;
+    while (end - p >= 8) {
+        uint64_t word;
+        std::memcpy(&word, p, 8);
+        uint64_t quote = word ^ (kOnes * '"');
+        uint64_t slash = word ^ (kOnes * '\\');
+        // A byte's high bit set where that byte is zero; exact for the lowest such byte.
+        uint64_t hits = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash);
+        hits &= kHighs;
+        if (hits) return p + (__builtin_ctzll(hits) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && *p != '"' && *p != '\\')
+        ++p;
+    return p;
+}
+
 // A recursive-descent scanner over the JSON grammar. Limits follow cJSON's, so that whatever
 // passes here also parses there: nesting up to 1000 levels, numbers up to 63 characters.
 class JsonScanner {
@@ -34,10 +58,10 @@ class JsonScanner {
     explicit JsonScanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
 
     char document() {
-        skip_space();
-        char kind = p_ < end_ ? (*p_ == '{' || *p_ == '[' ? *p_ : 'v') : 0;
+        char first = peek();
+        char kind = first == '{' || first == '[' ? first : first ? 'v' : 0;
         if (!value(0)) return 0;
-        skip_space();
+        peek();
         return p_ == end_ ? kind : 0;
     }
 
@@ -47,14 +71,17 @@ class JsonScanner {
     const char *p_;
     const char *end_;
 
-    void skip_space() {
+    // Skips whitespace; the byte there, or 0 at the end (a NUL outside a string is never valid
+    // where a token is expected, so the two need not be told apart).
+    char peek() {
         const char *p = p_, *end = end_;
-        while (p < end && is_space(*p))
+        while (p < end && static_cast<unsigned char>(*p) <= ' ' && is_space(*p))
             ++p;
         p_ = p;
+        return p < end ? *p : 0;
     }
     bool literal(std::string_view word) {
-        if (static_cast<size_t>(end_ - p_) < word.size() || std::string_view(p_, word.size()) != word)
+        if (static_cast<size_t>(end_ - p_) < word.size() || std::memcmp(p_, word.data(), word.size()) != 0)
             return false;
         p_ += word.size();
         return true;
@@ -66,41 +93,41 @@ class JsonScanner {
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     }
-    // "\uXXXX" at p_ (after the backslash and 'u' were seen at p_-2 .. p_-1): its code unit.
-    bool hex4(unsigned &unit) {
-        if (end_ - p_ < 4) return false;
+    // The four hex digits after a "\\u" at p: their code unit.
+    bool hex4(const char *&p, unsigned &unit) {
+        if (end_ - p < 4) return false;
         unit = 0;
         for (int i = 0; i < 4; ++i) {
-            int h = hex(p_[i]);
+            int h = hex(p[i]);
             if (h < 0) return false;
             unit = unit << 4 | static_cast<unsigned>(h);
         }
-        p_ += 4;
+        p += 4;
         return true;
     }
+    // At an opening quote.
     bool string() {
-        ++p_; // the opening quote
+        const char *p = p_ + 1, *end = end_;
         for (;;) {
-            // Most of a body is plain string bytes: skip them in a tight loop. Raw bytes pass, as
-            // in cJSON; the accessors hand them back as they are.
-            const char *quote = static_cast<const char *>(std::memchr(p_, '"', end_ - p_));
-            if (!quote) return false;
-            const char *slash = static_cast<const char *>(std::memchr(p_, '\\', quote - p_));
-            p_ = slash ? slash : quote;
-            if (p_ == end_) return false;
-            if (*p_++ == '"') return true;
-            if (p_ == end_) return false;
-            char e = *p_++;
+            p = string_run_end(p, end);
+            if (p == end) return false;
+            if (*p++ == '"') {
+                p_ = p;
+                return true;
+            }
+            if (p == end) return false;
+            char e = *p++;
             if (e == 'u') {
                 unsigned unit = 0;
-                if (!hex4(unit)) return false;
+                if (!hex4(p, unit)) return false;
                 if (unit >= 0xDC00 && unit <= 0xDFFF) return false; // a lone low surrogate
                 if (unit >= 0xD800 && unit <= 0xDBFF) {             // needs its low half
-                    if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
-                    p_ += 2;
-                    if (!hex4(unit) || unit < 0xDC00 || unit > 0xDFFF) return false;
+                    if (end - p < 2 || p[0] != '\\' || p[1] != 'u') return false;
+                    p += 2;
+                    if (!hex4(p, unit) || unit < 0xDC00 || unit > 0xDFFF) return false;
                 }
-            } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+            } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r' &&
+                       e != 't') {
                 return false;
             }
         }
@@ -130,6 +157,7 @@ class JsonScanner {
         }
         return p_ - start <= kMaxNumberChars;
     }
+    // At the first byte of a value (whitespace already skipped).
     bool value(int depth) {
         if (p_ == end_) return false;
         switch (*p_) {
@@ -150,31 +178,26 @@ class JsonScanner {
     }
     bool container(int depth) {
         if (depth >= kMaxDepth) return false;
-        bool object = *p_ == '{';
-        char close = object ? '}' : ']';
+        const bool object = *p_ == '{';
+        const char close = object ? '}' : ']';
         ++p_;
-        skip_space();
-        if (p_ < end_ && *p_ == close) {
+        if (peek() == close) {
             ++p_;
             return true;
         }
         for (;;) {
-            skip_space();
             if (object) {
-                if (p_ == end_ || *p_ != '"' || !string()) return false;
-                skip_space();
-                if (p_ == end_ || *p_ != ':') return false;
+                if (peek() != '"' || !string() || peek() != ':') return false;
                 ++p_;
-                skip_space();
             }
+            peek();
             if (!value(depth + 1)) return false;
-            skip_space();
-            if (p_ == end_) return false;
-            if (*p_ == ',') {
+            char next = peek();
+            if (next == ',') {
                 ++p_;
                 continue;
             }
-            if (*p_ != close) return false;
+            if (next != close) return false;
             ++p_;
             return true;
         }

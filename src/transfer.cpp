@@ -79,15 +79,17 @@ std::string_view trim(std::string_view s) {
 HeaderLists::HeaderLists(const Options &options) {
     try {
         for (int auth = 0; auth < 2; ++auth)
-            for (int kind = 0; kind < 3; ++kind) {
+            for (int kind = 0; kind < 4; ++kind) {
                 curl_slist *list = append(nullptr, "Accept: application/json"); // freed by append on failure
                 // The token goes only to the base URL: requests elsewhere (the region URL) never
                 // carry it, and redirects are not followed, so it cannot reach another host.
                 if (auth && !options.token.empty())
                     list = append(list, "Authorization: Bearer " + options.token);
                 if (kind == 1) list = append(list, "Content-Type: application/json");
-                if (kind == 0) list = append(list, "Content-Type:"); // none for an empty body
-                list = append(list, "Expect:"); // no 100-continue round trip before a body
+                if (kind == 0) list = append(list, "Content-Type:"); // libcurl's form type, for no body
+                // No 100-continue round trip before a body. Without a body libcurl sends neither
+                // header, and every header given is one more it compares with its own per call.
+                if (kind != 3) list = append(list, "Expect:");
                 lists_[auth][kind] = list;
             }
     } catch (...) {
@@ -109,7 +111,7 @@ void HeaderLists::clear() {
 }
 
 curl_slist *HeaderLists::get(const HttpRequest &request) const {
-    int kind = request.multipart ? 2 : request.has_body ? 1 : 0;
+    int kind = request.multipart ? 2 : request.has_body ? 1 : request.method == "POST" ? 0 : 3;
     return lists_[request.with_auth ? 1 : 0][kind];
 }
 
@@ -188,6 +190,7 @@ void Transfer::prepare(PooledHandle &handle) {
     mime_ = nullptr;
     body.clear();
     headers.clear();
+    headers.reserve(8); // a typical answer's few headers, without regrowing
     too_large_ = false;
     sends_ = 0;
     refused_resend_ = false;

@@ -27,8 +27,8 @@ class HeaderLists {
 
   private:
     void clear();
-    // [with_auth][0 = no body, 1 = JSON body, 2 = multipart]
-    curl_slist *lists_[2][3] = {};
+    // [with_auth][0 = POST without a body, 1 = JSON body, 2 = multipart, 3 = GET, DELETE, HEAD]
+    curl_slist *lists_[2][4] = {};
 };
 
 struct AttemptOutcome {

@@ -84,14 +84,24 @@ static void test_large_body(void **state) {
 
 static void test_methods_without_body(void **state) {
     env *e = *state;
-    const char *methods[] = {"GET", "DELETE", "PUT", "POST"};
-    for (int i = 0; i < 4; i++) {
+    const char *methods[] = {"GET", "DELETE", "PUT", "POST", "PATCH"};
+    for (int i = 0; i < 5; i++) {
         tp_result *r = NULL;
         assert_int_equal(tp_request(e->client, methods[i], "/v1/m", NULL, 0, &r), TP_OK);
         tp_result_free(r);
         const fx_request *q = fx_request_at(e->server, i);
         assert_string_equal(q->method, methods[i]);
         assert_int_equal(q->body_len, 0);
+        /* No body, so no type for one (libcurl would call a bodyless POST a form) and no
+         * 100-continue; the token and the JSON Accept still go. */
+        assert_null(fx_header(q, "Content-Type"));
+        assert_null(fx_header(q, "Expect"));
+        char *accept = fx_header(q, "Accept");
+        assert_string_equal(accept, "application/json");
+        free(accept);
+        char *auth = fx_header(q, "Authorization");
+        assert_string_equal(auth, "Bearer " TU_TOKEN);
+        free(auth);
     }
 }
 
