@@ -3,6 +3,7 @@
  * history in ~/.tursh_history and tab completion (the candidates come from tursh.complete,
  * which asks the operations table). */
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <poll.h>
 #include <stdio.h>
@@ -57,10 +58,25 @@ done:
 
 /* ---- reading ----------------------------------------------------------------------------- */
 
+/* The terminal opened again, non-blocking, for read_byte alone (the shell's own descriptor keeps
+ * its flags); the terminal's descriptor itself where that fails. */
+static int reader_fd(int fd) {
+    static int reader = -1;
+    if (reader < 0) {
+        const char *name = ttyname(fd);
+        reader = name ? open(name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) : -1;
+        if (reader < 0) reader = fd;
+    }
+    return reader;
+}
+
 /* One byte of the terminal, or EOF at its end or after a Ctrl-C. Polls the interrupt's
  * self-pipe with the terminal: with libedit's own reader, a Ctrl-C that lands between the
- * prompt and its read() left it waiting for the next key, the flag unseen. */
-static int read_byte(int fd) {
+ * prompt and its read() left it waiting for the next key, the flag unseen. The read does not
+ * block: the terminal discards its input on Ctrl-C, so "readable" from poll can be gone by the
+ * read, and a read blocked there missed the Ctrl-C whose signal came just before it. */
+static int read_byte(int tty_fd) {
+    int fd = reader_fd(tty_fd);
     int wake = tursh_interrupt_wake_fd();
     for (;;) {
         if (tursh_interrupt_pending()) return EOF;
