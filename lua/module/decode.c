@@ -4,6 +4,7 @@
  * turso.null, integral numbers within the int64 range are integers. Stricter than cJSON (RFC
  * 8259: no control characters in strings, no lone surrogates); and a string keeps a \u0000. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -92,11 +93,34 @@ static int add_escape(decoder *d, luaL_Buffer *b) {
     return 1;
 }
 
+/* The first byte in [p, end) that ends a run of plain string bytes - '"', '\\' or a control
+ * character - or end. Eight bytes at a time: the byte loop was a tenth of a call's instructions
+ * for the locations list (70 short strings). */
+static const char *string_run_end(const char *p, const char *end) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    while (end - p >= 8) {
+        uint64_t word;
+        memcpy(&word, p, 8);
+        uint64_t quote = word ^ (ones * '"');
+        uint64_t slash = word ^ (ones * '\\');
+        /* A byte's high bit set where that byte is zero (below 0x20 for the last term); exact
+         * for the lowest such byte, which is all that is used. */
+        uint64_t hits = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((word - ones * 0x20) & ~word);
+        hits &= highs;
+        if (hits) return p + (__builtin_ctzll(hits) >> 3);
+        p += 8;
+    }
+#endif
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+        p++;
+    return p;
+}
+
 /* The string starting at the quote at d->p, pushed; 0 when invalid. */
 static int push_string(decoder *d) {
     const char *start = ++d->p;
-    while (d->p < d->end && *d->p != '"' && *d->p != '\\' && (unsigned char)*d->p >= 0x20)
-        d->p++;
+    d->p = string_run_end(d->p, d->end);
     if (d->p < d->end && *d->p == '"') { /* no escapes: the common case */
         lua_pushlstring(d->L, start, (size_t)(d->p - start));
         d->p++;

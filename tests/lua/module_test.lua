@@ -108,6 +108,23 @@ t.test("json_decode refuses what is not JSON, with nil and a message", function(
   t.raises(function() turso.json_decode({}) end, "string expected")
 end)
 
+t.test("json_decode finds a string's end, escape or control byte wherever it falls", function()
+  -- Strings are scanned 8 bytes at a time: every position within and across those words.
+  for len = 0, 40 do
+    local plain = string.rep("x", len)
+    t.eq(turso.json_decode('"' .. plain .. '"'), plain, "plain string of " .. len)
+    t.eq(turso.json_decode('["' .. plain .. '\\n' .. plain .. '"]')[1], plain .. "\n" .. plain,
+         "escape after " .. len)
+    t.eq(turso.json_decode('"' .. plain .. '\xc3\xa9\x7f"'), plain .. "\xc3\xa9\x7f", "high and DEL bytes pass")
+    for _, control in ipairs({"\0", "\31"}) do
+      local v, err = turso.json_decode('"' .. plain .. control .. plain .. '"')
+      t.check(v == nil and err == "not valid JSON", "control byte " .. control:byte() .. " refused after " .. len)
+    end
+    local v, err = turso.json_decode('"' .. plain)
+    t.check(v == nil and err == "not valid JSON", "unterminated after " .. len)
+  end
+end)
+
 t.test("json_encode raises on what JSON cannot hold", function()
   t.raises(function() turso.json_encode(print) end, "cannot encode a function")
   t.raises(function() turso.json_encode({1, 2, x = 3}) end, "mixes keys")
