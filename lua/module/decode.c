@@ -106,7 +106,8 @@ static const char *string_run_end(const char *p, const char *end) {
         uint64_t slash = word ^ (ones * '\\');
         /* A byte's high bit set where that byte is zero (below 0x20 for the last term); exact
          * for the lowest such byte, which is all that is used. */
-        uint64_t hits = ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((word - ones * 0x20) & ~word);
+        uint64_t hits =
+            ((quote - ones) & ~quote) | ((slash - ones) & ~slash) | ((word - ones * 0x20) & ~word);
         hits &= highs;
         if (hits) return p + (__builtin_ctzll(hits) >> 3);
         p += 8;
