@@ -100,6 +100,14 @@ void check_seed(Ctx &ctx, const cJSON *seed) {
         std::string url = field("url");
         if (url.compare(0, 7, "http://") != 0 && url.compare(0, 8, "https://") != 0)
             fail(400, "seed.url must be an http(s) URL for a dump seed");
+        // A dump uploaded here must exist, in this organization (the service would fail to fetch
+        // it); a URL elsewhere cannot be fetched from here and is taken as it is.
+        std::string own = ctx.srv.url() + "/local/dumps/";
+        if (url.compare(0, own.size(), own) == 0) {
+            auto s = ctx.db.q("SELECT 1 FROM dumps WHERE id = ? AND org_id = ?");
+            s.args(url.substr(own.size()), ctx.org_id);
+            if (!s.step()) fail(404, "seed dump " + url + " not found");
+        }
     } else if (t != "database_upload") {
         fail(400, "seed.type must be database, dump or database_upload");
     }

@@ -154,6 +154,12 @@ def http_layer(srv, token, other_token):
         status, value, text = api.call("POST", f"/v1/organizations/{org}/databases",
                                        {"name": "fromdump", "group": "g1", "seed": {"type": "dump", "url": dump_url}})
         check(status == 200, f"databases.create seeded from the dump: {status} {text}")
+        # A dump URL of this server that names no dump of the organization is refused.
+        for bad in (srv.url + "/local/dumps/01900000-0000-7000-8000-000000000000", dump_url + "x"):
+            status, value, text = api.call("POST", f"/v1/organizations/{org}/databases",
+                                           {"name": "fromnodump", "group": "g1", "seed": {"type": "dump", "url": bad}})
+            check(status == 404 and "dump" in str((value or {}).get("error", "")),
+                  f"databases.create seeded from a missing dump: {status} {text}")
     status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases/dumps", token, b"x" * 10,
                                            "Content-Type: application/octet-stream\r\n"))
     check(status == 400 and "error" in json.loads(text), f"upload_dump without a file field: {status} {text}")
