@@ -27,7 +27,8 @@ class HeaderLists {
 
   private:
     void clear();
-    // [with_auth][0 = POST without a body, 1 = JSON body, 2 = multipart, 3 = GET, DELETE, HEAD]
+    // [with_auth][0 = POST without a body, 1 = JSON body, 2 = multipart, 3 = any other method
+    // without a body: GET, HEAD, DELETE, and PUT or PATCH with nothing to send]
     curl_slist *lists_[2][4] = {};
 };
 
