@@ -12,12 +12,35 @@ namespace {
 
 constexpr int kPollMs = 50; // how often a running call looks at its cancel flag
 
+// Spinning pays only while a CPU is left for the server: with as many calls running as there
+// are CPUs (or one CPU), a spinning call only keeps a local server from answering.
+bool spinning_can_pay(int calls_running) {
+    static const int cpus = static_cast<int>(std::thread::hardware_concurrency());
+    return calls_running < cpus;
+}
+
+// Counts a call among the client's running calls while it lives.
+class RunningCall {
+  public:
+    explicit RunningCall(std::atomic<int> &count) : count_(count), running_(count.fetch_add(1) + 1) {}
+    ~RunningCall() { count_.fetch_sub(1); }
+    RunningCall(const RunningCall &) = delete;
+    RunningCall &operator=(const RunningCall &) = delete;
+    int running() const { return running_; } // this call included, when it started
+
+  private:
+    std::atomic<int> &count_;
+    int running_;
+};
+
 // Drives one attempt on the handle's own multi handle, so that a cancel is seen within kPollMs
 // whatever the transfer is doing (curl_easy_perform would only look once a second).
-CURLcode perform(PooledHandle &h, Transfer &t) {
+CURLcode perform(PooledHandle &h, Transfer &t, bool may_spin) {
     if (curl_multi_add_handle(h.multi, h.easy) != CURLM_OK) return CURLE_FAILED_INIT;
     CURLcode result = CURLE_OK;
     bool finished = false;
+    bool spin = h.spin.begin_call() && may_spin; // see spin.h
+    auto spin_until = std::chrono::steady_clock::now() + SpinPolicy::kSpinWindow;
     for (;;) {
         int running = 0;
         CURLMcode mc = curl_multi_perform(h.multi, &running);
@@ -31,10 +54,19 @@ CURLcode perform(PooledHandle &h, Transfer &t) {
                 result = msg->data.result;
                 finished = true;
             }
-        if (finished || running == 0) break;
+        if (finished || running == 0) {
+            if (spin) h.spin.answered();
+            break;
+        }
         if (t.cancelled()) {
             result = CURLE_ABORTED_BY_CALLBACK;
             break;
+        }
+        if (spin) {
+            if (std::chrono::steady_clock::now() < spin_until)
+                continue; // curl_multi_perform polls without waiting
+            spin = false;
+            h.spin.missed();
         }
         curl_multi_poll(h.multi, nullptr, 0, kPollMs, nullptr);
     }
@@ -78,12 +110,14 @@ Result Client::request(std::string_view method, std::string_view path, std::stri
 Result Client::execute(const HttpRequest &request) {
     if (request.cancel && request.cancel->is_triggered())
         return Result::failure(TP_E_CANCELLED, request.op, "cancelled");
+    RunningCall running(calls_running_);
     HandleLease handle(pool_);
     Transfer transfer(options_, header_lists_, request, nullptr);
     for (int attempt = 1;; ++attempt) {
         log_attempt_start(options_, request);
         transfer.prepare(*handle.get());
-        AttemptOutcome outcome = transfer.finish(handle->easy, perform(*handle.get(), transfer));
+        AttemptOutcome outcome = transfer.finish(
+            handle->easy, perform(*handle.get(), transfer, spinning_can_pay(running.running())));
         log_attempt_end(options_, outcome, transfer.elapsed_ms());
         if (outcome.code == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
         int64_t delay = retry_after_attempt(options_, request, outcome, transfer.headers, attempt);

@@ -2,6 +2,8 @@
 // and the prepared request both come down to).
 #pragma once
 
+#include <atomic>
+
 #include <cstddef>
 #include <string_view>
 
@@ -36,6 +38,7 @@ class Client {
     Options options_;
     HeaderLists header_lists_;
     HandlePool pool_;
+    std::atomic<int> calls_running_{0}; // single calls between their start and their result
 };
 
 // Sleeps `ms`, waking early (returning false) once `cancel` is triggered.

@@ -8,12 +8,15 @@
 #include <mutex>
 #include <vector>
 
+#include "spin.h"
+
 namespace turso::platform {
 
 struct PooledHandle {
     CURL *easy = nullptr;
     CURLM *multi = nullptr;  // drives `easy` for single calls, with a cancel check between polls
     bool configured = false; // the client's fixed options are set (Transfer::prepare)
+    SpinPolicy spin;         // whether its single calls wait for the answer by spinning first
 };
 
 class HandlePool {

@@ -1,0 +1,42 @@
+// When a single call waits for its answer by polling without sleeping first (client.cpp).
+//
+// Adaptive spinning, as mutexes do before they sleep: a server on the same machine (turso-local)
+// answers a cheap call within tens of microseconds, and going to sleep in poll() only to be woken
+// by that answer costs about as much again (a cross-core wake-up: ~20 µs on a VM). So a call
+// first polls without sleeping for up to kSpinWindow. A handle whose answer did not come within
+// the window (a remote server, a loaded one) sleeps at once for its next calls, 4 after one miss,
+// twice as many after each further miss in a row, at most kMaxSkip: against the real service a
+// call spends the window's CPU once in 65 calls. The client also lets no call spin while as many
+// calls run as there are CPUs (client.cpp): the server would have no CPU left to answer on.
+#pragma once
+
+#include <chrono>
+
+namespace turso::platform {
+
+class SpinPolicy {
+  public:
+    static constexpr std::chrono::microseconds kSpinWindow{100};
+    static constexpr int kFirstSkip = 4, kMaxSkip = 64;
+
+    // Whether the call starting now may spin; counts it among the calls to skip.
+    bool begin_call() {
+        if (skip_ == 0) return true;
+        --skip_;
+        return false;
+    }
+    // The answer came within the window.
+    void answered() { next_skip_ = kFirstSkip; }
+    // The answer did not come within the window: skip the next calls, twice as many as after the
+    // last miss in a row.
+    void missed() {
+        skip_ = next_skip_;
+        next_skip_ = next_skip_ * 2 > kMaxSkip ? kMaxSkip : next_skip_ * 2;
+    }
+
+  private:
+    int skip_ = 0;
+    int next_skip_ = kFirstSkip;
+};
+
+} // namespace turso::platform
