@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <deque>
+#include <thread>
 
 #include "encoding.h"
 #include "response.h"
+#include "spin.h"
 #include "transfer.h"
 
 namespace turso::platform {
@@ -150,6 +152,7 @@ class Batch::Runner {
             // Room for more and calls waiting to start: start them now. Polling first would
             // sleep up to kMaxPollMs with nothing in flight (100 ms per call at concurrency 1).
             if (running_ < static_cast<size_t>(b_.concurrency_) && !ready_.empty()) continue;
+            if (spin_for_answers()) continue;
             curl_multi_poll(multi_, nullptr, 0, poll_timeout_ms(), nullptr);
         }
         if (done_ >= total_) return TP_OK;
@@ -164,6 +167,32 @@ class Batch::Runner {
     }
 
   private:
+    // With fewer calls in flight than CPUs, an answer is first waited for by polling without
+    // sleeping, as single calls do (spin.h). True while the loop should go on polling that way.
+    bool spin_for_answers() {
+        if (running_ == 0 || b_.concurrency_ >= cpus()) return false;
+        if (spinning_ && done_ != done_when_spin_began_) { // the answer came while spinning
+            spin_.answered();
+            spinning_ = false;
+        }
+        if (!spinning_) {
+            if (!spin_.begin_call()) return false;
+            spinning_ = true;
+            done_when_spin_began_ = done_;
+            spin_until_ = Clock::now() + SpinPolicy::kSpinWindow;
+            return true;
+        }
+        if (Clock::now() < spin_until_) return true;
+        spin_.missed();
+        spinning_ = false;
+        return false;
+    }
+
+    static int cpus() {
+        static const int n = static_cast<int>(std::thread::hardware_concurrency());
+        return n;
+    }
+
     void finished() {
         ++done_;
         if (b_.progress_)
@@ -260,6 +289,10 @@ class Batch::Runner {
     const Options &opts_;
     HandlePool &pool_;
     CURLM *multi_ = nullptr;
+    SpinPolicy spin_;
+    bool spinning_ = false;
+    size_t done_when_spin_began_ = 0;
+    Clock::time_point spin_until_;
     std::deque<size_t> ready_;
     std::vector<size_t> waiting_;
     size_t running_ = 0, done_ = 0, total_ = 0;
