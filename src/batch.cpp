@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <deque>
-#include <thread>
 
 #include "encoding.h"
 #include "response.h"
@@ -170,7 +169,7 @@ class Batch::Runner {
     // With fewer calls in flight than CPUs, an answer is first waited for by polling without
     // sleeping, as single calls do (spin.h). True while the loop should go on polling that way.
     bool spin_for_answers() {
-        if (running_ == 0 || b_.concurrency_ >= cpus()) return false;
+        if (running_ == 0 || !SpinPolicy::leaves_a_cpu(b_.concurrency_)) return false;
         if (spinning_ && done_ != done_when_spin_began_) { // the answer came while spinning
             spin_.answered();
             spinning_ = false;
@@ -186,11 +185,6 @@ class Batch::Runner {
         spin_.missed();
         spinning_ = false;
         return false;
-    }
-
-    static int cpus() {
-        static const int n = static_cast<int>(std::thread::hardware_concurrency());
-        return n;
     }
 
     void finished() {

@@ -12,13 +12,6 @@ namespace {
 
 constexpr int kPollMs = 50; // how often a running call looks at its cancel flag
 
-// Spinning pays only while a CPU is left for the server: with as many calls running as there
-// are CPUs (or one CPU), a spinning call only keeps a local server from answering.
-bool spinning_can_pay(int calls_running) {
-    static const int cpus = static_cast<int>(std::thread::hardware_concurrency());
-    return calls_running < cpus;
-}
-
 // Counts a call among the client's running calls while it lives.
 class RunningCall {
   public:
@@ -117,7 +110,7 @@ Result Client::execute(const HttpRequest &request) {
         log_attempt_start(options_, request);
         transfer.prepare(*handle.get());
         AttemptOutcome outcome = transfer.finish(
-            handle->easy, perform(*handle.get(), transfer, spinning_can_pay(running.running())));
+            handle->easy, perform(*handle.get(), transfer, SpinPolicy::leaves_a_cpu(running.running())));
         log_attempt_end(options_, outcome, transfer.elapsed_ms());
         if (outcome.code == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
         int64_t delay = retry_after_attempt(options_, request, outcome, transfer.headers, attempt);

@@ -6,11 +6,13 @@
 // first polls without sleeping for up to kSpinWindow. A handle whose answer did not come within
 // the window (a remote server, a loaded one) sleeps at once for its next calls, 4 after one miss,
 // twice as many after each further miss in a row, at most kMaxSkip: against the real service a
-// call spends the window's CPU once in 65 calls. The client also lets no call spin while as many
-// calls run as there are CPUs (client.cpp): the server would have no CPU left to answer on.
+// call spends the window's CPU once in 65 calls. And no call spins while as many calls wait as
+// there are CPUs the process may use (leaves_a_cpu): the server would have none left to answer.
 #pragma once
 
 #include <chrono>
+#include <sched.h>
+#include <thread>
 
 namespace turso::platform {
 
@@ -34,9 +36,24 @@ class SpinPolicy {
         next_skip_ = next_skip_ * 2 > kMaxSkip ? kMaxSkip : next_skip_ * 2;
     }
 
+    // Whether `calls` waiting at once leave a CPU for the server: fewer calls than the CPUs this
+    // process may run on (its affinity mask when first asked: taskset, cpusets).
+    static bool leaves_a_cpu(long calls) { return calls < usable_cpus(); }
+
   private:
+    static long usable_cpus();
+
     int skip_ = 0;
     int next_skip_ = kFirstSkip;
 };
+
+inline long SpinPolicy::usable_cpus() {
+    static const long n = [] {
+        cpu_set_t set;
+        if (sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<long>(CPU_COUNT(&set));
+        return static_cast<long>(std::thread::hardware_concurrency()); // 0 when unknown: never spin
+    }();
+    return n;
+}
 
 } // namespace turso::platform

@@ -1,6 +1,7 @@
 /* The adaptive spin policy of single calls (src/spin.h): which calls wait for their answer by
  * polling without sleeping. Internal: the policy is not visible through the public header, and
  * its effect (a faster answer from a local server) is timing, which belongs in bench/. */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,8 +71,26 @@ static void test_the_window_is_short_against_a_remote_call(void **) {
     assert_true(SpinPolicy::kSpinWindow.count() <= 200);
 }
 
+static void test_on_one_cpu_no_call_spins(void **) {
+    // main() pinned this process to one CPU before anything asked how many there are.
+    assert_true(SpinPolicy::leaves_a_cpu(0));
+    assert_false(SpinPolicy::leaves_a_cpu(1)); // a lone call would only keep the server from its CPU
+    assert_false(SpinPolicy::leaves_a_cpu(16));
+}
+
 int main(void) {
+    // One CPU, the first this process may use: leaves_a_cpu reads the affinity mask once.
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+    int first = 0;
+    while (!CPU_ISSET(first, &set))
+        ++first;
+    CPU_ZERO(&set);
+    CPU_SET(first, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) return 1;
+
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_on_one_cpu_no_call_spins),
         cmocka_unit_test(test_a_new_handle_spins_and_keeps_spinning_while_answers_come_in_time),
         cmocka_unit_test(test_a_miss_skips_the_next_calls_then_tries_again),
         cmocka_unit_test(test_misses_in_a_row_double_the_skip_up_to_the_limit),
