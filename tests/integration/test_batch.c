@@ -91,6 +91,38 @@ static void test_results_in_order(void **state) {
     assert_true(fx_connection_count(e->server) <= 8);
 }
 
+/* Each result keeps the headers of its own answer, however many (none to more than the 8 a
+ * transfer makes room for), after the batch has shed the room its results do not use. */
+static void test_results_keep_their_headers(void **state) {
+    env *e = *state;
+    const int n = 13;
+    for (int i = 0; i < n; i++) {
+        char headers[1024] = "", line[64];
+        for (int h = 0; h < i; h++) {
+            snprintf(line, sizeof line, "X-H%d: call %d header %d with a value longer than SSO\r\n", h, i, h);
+            strcat(headers, line);
+        }
+        fx_push(e->server, 200, headers, "{}", 0);
+        add_get(e->batch, i);
+    }
+    assert_int_equal(tp_batch_set_concurrency(e->batch, 1), TP_OK); /* answers in the order pushed */
+    assert_int_equal(tp_batch_run(e->batch), TP_OK);
+    for (int i = 0; i < n; i++) {
+        const tp_result *r = tp_batch_result(e->batch, i);
+        assert_int_equal(tp_result_status(r), TP_OK);
+        char name[16], want[64];
+        for (int h = 0; h < i; h++) {
+            snprintf(name, sizeof name, "x-h%d", h);
+            snprintf(want, sizeof want, "call %d header %d with a value longer than SSO", i, h);
+            assert_non_null(tp_result_header(r, name));
+            assert_string_equal(tp_result_header(r, name), want);
+        }
+        snprintf(name, sizeof name, "x-h%d", i);
+        assert_null(tp_result_header(r, name)); /* nothing of a later answer */
+        assert_non_null(tp_result_header(r, "content-length"));
+    }
+}
+
 static void test_concurrency_limit(void **state) {
     env *e = *state;
     fx_set_default(e->server, 200, NULL, "{}", 150);
@@ -243,6 +275,7 @@ static void test_cancel_before_run_is_harmless(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_results_in_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_results_keep_their_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrency_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
         cmocka_unit_test_setup_teardown(test_argument_errors_per_call, setup, teardown),
