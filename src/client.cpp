@@ -32,7 +32,7 @@ CURLcode perform(PooledHandle &h, Transfer &t, bool may_spin) {
     if (curl_multi_add_handle(h.multi, h.easy) != CURLM_OK) return CURLE_FAILED_INIT;
     CURLcode result = CURLE_OK;
     bool finished = false;
-    bool spin = h.spin.begin_call() && may_spin; // see spin.h
+    bool spin = may_spin && h.spin.begin_call(); // see spin.h
     auto spin_until = std::chrono::steady_clock::now() + SpinPolicy::kSpinWindow;
     for (;;) {
         int running = 0;

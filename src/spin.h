@@ -1,4 +1,5 @@
-// When a single call waits for its answer by polling without sleeping first (client.cpp).
+// When a call waits for its answer by polling without sleeping first (client.cpp; batch.cpp with
+// fewer calls in flight than CPUs).
 //
 // Adaptive spinning, as mutexes do before they sleep: a server on the same machine (turso-local)
 // answers a cheap call within tens of microseconds, and going to sleep in poll() only to be woken
@@ -11,8 +12,10 @@
 #pragma once
 
 #include <chrono>
-#include <sched.h>
 #include <thread>
+#ifdef __linux__
+#include <sched.h>
+#endif
 
 namespace turso::platform {
 
@@ -49,8 +52,10 @@ class SpinPolicy {
 
 inline long SpinPolicy::usable_cpus() {
     static const long n = [] {
+#ifdef __linux__
         cpu_set_t set;
         if (sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<long>(CPU_COUNT(&set));
+#endif
         return static_cast<long>(std::thread::hardware_concurrency()); // 0 when unknown: never spin
     }();
     return n;
