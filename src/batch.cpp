@@ -105,6 +105,7 @@ class Batch::Runner {
     explicit Runner(Batch &batch) : b_(batch), opts_(batch.client_.options()), pool_(batch.client_.pool()) {}
 
     ~Runner() {
+        b_.client_.calls_running().fetch_sub(counted_);
         // Whatever is still in flight (cancel, or an exception) is detached and released.
         for (auto &item : b_.items_)
             if (item->handle) {
@@ -120,6 +121,8 @@ class Batch::Runner {
     }
 
     tp_status run() {
+        counted_ = b_.concurrency_; // among the client's waiting calls until the run ends (spin.h)
+        b_.client_.calls_running().fetch_add(counted_);
         multi_ = pool_.acquire_multi(); // connections of earlier batches stay warm in it
         long keep = b_.concurrency_;
         curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, keep);
@@ -166,10 +169,11 @@ class Batch::Runner {
     }
 
   private:
-    // With fewer calls in flight than CPUs, an answer is first waited for by polling without
-    // sleeping, as single calls do (spin.h). True while the loop should go on polling that way.
+    // With fewer calls waiting on the client than CPUs (this batch's concurrency, other batches',
+    // single calls), an answer is first waited for by polling without sleeping, as single calls
+    // do (spin.h). True while the loop should go on polling that way.
     bool spin_for_answers() {
-        if (running_ == 0 || !SpinPolicy::leaves_a_cpu(b_.concurrency_)) return false;
+        if (running_ == 0 || !SpinPolicy::leaves_a_cpu(b_.client_.calls_running().load())) return false;
         if (spinning_ && done_ != done_when_spin_began_) { // the answer came while spinning
             spin_.answered();
             spinning_ = false;
@@ -286,6 +290,7 @@ class Batch::Runner {
     const Options &opts_;
     HandlePool &pool_;
     CURLM *multi_ = nullptr;
+    int counted_ = 0;
     SpinPolicy spin_;
     bool spinning_ = false;
     size_t done_when_spin_began_ = 0;

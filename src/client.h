@@ -24,6 +24,9 @@ class Client {
 
     const Options &options() const { return options_; }
     HandlePool &pool() { return pool_; }
+    // Calls waiting on this client now: single calls, and each running batch's concurrency (the
+    // spin policy's count, spin.h).
+    std::atomic<int> &calls_running() { return calls_running_; }
     const HeaderLists &header_lists() const { return header_lists_; }
 
     // Calls an operation; argument errors come back as a TP_E_INVALID_ARGUMENT result.
@@ -38,7 +41,7 @@ class Client {
     Options options_;
     HeaderLists header_lists_;
     HandlePool pool_;
-    std::atomic<int> calls_running_{0}; // single calls between their start and their result
+    std::atomic<int> calls_running_{0};
 };
 
 // Sleeps `ms`, waking early (returning false) once `cancel` is triggered.
