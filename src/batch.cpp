@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <deque>
+#include <optional>
 
 #include "encoding.h"
 #include "response.h"
@@ -173,21 +174,17 @@ class Batch::Runner {
     // single calls), an answer is first waited for by polling without sleeping, as single calls
     // do (spin.h). True while the loop should go on polling that way.
     bool spin_for_answers() {
-        if (running_ == 0 || !SpinPolicy::leaves_a_cpu(b_.client_.calls_running().load())) return false;
-        if (spinning_ && done_ != done_when_spin_began_) { // the answer came while spinning
-            spin_.answered();
-            spinning_ = false;
+        if (wait_ && done_ != done_when_wait_began_) { // an answer came while it polled
+            wait_->answered();
+            wait_.reset();
         }
-        if (!spinning_) {
-            if (!spin_.begin_call()) return false;
-            spinning_ = true;
-            done_when_spin_began_ = done_;
-            spin_until_ = Clock::now() + SpinPolicy::kSpinWindow;
-            return true;
+        if (running_ == 0) return false;
+        if (!wait_) {
+            wait_.emplace(spin_, SpinPolicy::leaves_a_cpu(b_.client_.calls_running().load()));
+            done_when_wait_began_ = done_;
         }
-        if (Clock::now() < spin_until_) return true;
-        spin_.missed();
-        spinning_ = false;
+        if (wait_->keep_polling()) return true;
+        wait_.reset(); // it sleeps now; the next wait begins after it
         return false;
     }
 
@@ -292,9 +289,8 @@ class Batch::Runner {
     CURLM *multi_ = nullptr;
     int counted_ = 0;
     SpinPolicy spin_;
-    bool spinning_ = false;
-    size_t done_when_spin_began_ = 0;
-    Clock::time_point spin_until_;
+    std::optional<SpinWait> wait_;
+    size_t done_when_wait_began_ = 0;
     std::deque<size_t> ready_;
     std::vector<size_t> waiting_;
     size_t running_ = 0, done_ = 0, total_ = 0;

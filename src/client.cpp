@@ -32,8 +32,7 @@ CURLcode perform(PooledHandle &h, Transfer &t, bool may_spin) {
     if (curl_multi_add_handle(h.multi, h.easy) != CURLM_OK) return CURLE_FAILED_INIT;
     CURLcode result = CURLE_OK;
     bool finished = false;
-    bool spin = may_spin && h.spin.begin_call(); // see spin.h
-    auto spin_until = std::chrono::steady_clock::now() + SpinPolicy::kSpinWindow;
+    SpinWait wait(h.spin, may_spin); // see spin.h
     for (;;) {
         int running = 0;
         CURLMcode mc = curl_multi_perform(h.multi, &running);
@@ -48,19 +47,14 @@ CURLcode perform(PooledHandle &h, Transfer &t, bool may_spin) {
                 finished = true;
             }
         if (finished || running == 0) {
-            if (spin) h.spin.answered();
+            wait.answered();
             break;
         }
         if (t.cancelled()) {
             result = CURLE_ABORTED_BY_CALLBACK;
             break;
         }
-        if (spin) {
-            if (std::chrono::steady_clock::now() < spin_until)
-                continue; // curl_multi_perform polls without waiting
-            spin = false;
-            h.spin.missed();
-        }
+        if (wait.keep_polling()) continue; // curl_multi_perform polls without waiting
         curl_multi_poll(h.multi, nullptr, 0, kPollMs, nullptr);
     }
     curl_multi_remove_handle(h.multi, h.easy);

@@ -50,6 +50,38 @@ class SpinPolicy {
     int next_skip_ = kFirstSkip;
 };
 
+// One wait for an answer under a handle's policy: polls without sleeping while the window lasts.
+class SpinWait {
+  public:
+    SpinWait(SpinPolicy &policy, bool may_spin)
+        : policy_(policy), spinning_(may_spin && policy.begin_call()) {
+        if (spinning_) until_ = std::chrono::steady_clock::now() + SpinPolicy::kSpinWindow;
+    }
+    SpinWait(const SpinWait &) = delete;
+    SpinWait &operator=(const SpinWait &) = delete;
+
+    // Nothing to read yet: whether to poll again without sleeping. False once the window has
+    // passed (a miss, told to the policy) or when this wait does not spin.
+    bool keep_polling() {
+        if (!spinning_) return false;
+        if (std::chrono::steady_clock::now() < until_) return true;
+        spinning_ = false;
+        policy_.missed();
+        return false;
+    }
+    // The answer came; within the window if the wait still spins.
+    void answered() {
+        if (!spinning_) return;
+        spinning_ = false;
+        policy_.answered();
+    }
+
+  private:
+    SpinPolicy &policy_;
+    bool spinning_;
+    std::chrono::steady_clock::time_point until_;
+};
+
 inline long SpinPolicy::usable_cpus() {
     static const long n = [] {
 #ifdef __linux__

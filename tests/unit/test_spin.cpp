@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <chrono>
+#include <thread>
+
 extern "C" { // this cmocka.h declares its functions without C linkage for C++
 #include <cmocka.h>
 }
@@ -14,6 +17,7 @@ extern "C" { // this cmocka.h declares its functions without C linkage for C++
 #include "spin.h"
 
 using turso::platform::SpinPolicy;
+using turso::platform::SpinWait;
 
 // How many calls in a row begin without spinning.
 static int calls_skipped(SpinPolicy &policy) {
@@ -71,6 +75,41 @@ static void test_the_window_is_short_against_a_remote_call(void **) {
     assert_true(SpinPolicy::kSpinWindow.count() <= 200);
 }
 
+static void test_a_wait_answered_in_its_window_resets_the_backoff(void **) {
+    SpinPolicy policy;
+    assert_true(policy.begin_call());
+    policy.missed(); // skip 4; the next miss in a row would skip 8
+    for (int i = 0; i < SpinPolicy::kFirstSkip; i++)
+        assert_false(policy.begin_call());
+    {
+        SpinWait wait(policy, true); // the call after the skipped ones spins again
+        wait.answered();
+        assert_false(wait.keep_polling()); // done: no more polling for this wait
+    }
+    policy.missed();
+    assert_int_equal(calls_skipped(policy), SpinPolicy::kFirstSkip); // not 8: the answer reset it
+}
+
+static void test_a_wait_past_its_window_is_a_miss(void **) {
+    SpinPolicy policy;
+    SpinWait wait(policy, true);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2)); // far past the window
+    assert_false(wait.keep_polling());
+    wait.answered(); // too late: still a miss
+    assert_int_equal(calls_skipped(policy), SpinPolicy::kFirstSkip);
+}
+
+static void test_a_wait_that_may_not_spin_leaves_the_policy_alone(void **) {
+    SpinPolicy policy;
+    assert_true(policy.begin_call());
+    policy.missed(); // the next kFirstSkip calls sleep at once
+    for (int i = 0; i < 3; i++) {
+        SpinWait wait(policy, false); // too many calls waiting: not counted among them
+        assert_false(wait.keep_polling());
+    }
+    assert_int_equal(calls_skipped(policy), SpinPolicy::kFirstSkip);
+}
+
 static void test_on_one_cpu_no_call_spins(void **) {
     // main() pinned this process to one CPU before anything asked how many there are.
     assert_true(SpinPolicy::leaves_a_cpu(0));
@@ -91,6 +130,9 @@ int main(void) {
 
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_on_one_cpu_no_call_spins),
+        cmocka_unit_test(test_a_wait_answered_in_its_window_resets_the_backoff),
+        cmocka_unit_test(test_a_wait_past_its_window_is_a_miss),
+        cmocka_unit_test(test_a_wait_that_may_not_spin_leaves_the_policy_alone),
         cmocka_unit_test(test_a_new_handle_spins_and_keeps_spinning_while_answers_come_in_time),
         cmocka_unit_test(test_a_miss_skips_the_next_calls_then_tries_again),
         cmocka_unit_test(test_misses_in_a_row_double_the_skip_up_to_the_limit),
