@@ -10,11 +10,14 @@ import sys
 
 
 def blocks(text, section, lang):
-    """The fenced blocks of language `lang` under the heading `## section` (up to the next `## `)."""
-    match = re.search(r"^## " + re.escape(section) + r"\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
-    if not match:
-        raise SystemExit(f"README: no section '## {section}'")
-    found = re.findall(r"^```" + re.escape(lang) + r"\s*\n(.*?)^```\s*$", match.group(1), re.M | re.S)
+    """The fenced blocks of language `lang` under the heading `## section` (up to the next `## `),
+    or in the whole text when section is None."""
+    if section is not None:
+        match = re.search(r"^## " + re.escape(section) + r"\s*$(.*?)(?=^## |\Z)", text, re.M | re.S)
+        if not match:
+            raise SystemExit(f"README: no section '## {section}'")
+        text = match.group(1)
+    found = re.findall(r"^```" + re.escape(lang) + r"\s*\n(.*?)^```\s*$", text, re.M | re.S)
     if not found:
         raise SystemExit(f"README: no ```{lang} block in '## {section}'")
     return found

@@ -1,7 +1,7 @@
 """The README's tours, run as written against a fresh turso-local: the C tour (compiled from the
 README by readme_blocks.py) creates tenant-42, the Lua tour reads it back, fails to delete a
-missing database and runs a batch, and every tursh command of the README that needs no terminal
-exits 0 and does what its comment says.
+missing database and runs a batch, lua/README.md's example runs on a database db1, and every
+tursh command of the README that needs no terminal exits 0 and does what its comment says.
 
 Usage: readme_test.py TURSH TURSO_LOCAL README_TOUR_C README.md OPERATIONS_TSV
 """
@@ -35,14 +35,26 @@ def fail(what, done=None):
     sys.exit(f"README: {what}")
 
 
-def create_default_group(server):
-    """The tours create databases in group "default", as an organization of the service has."""
+def run_lua(source, env):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(source)
+    try:
+        return run([tursh, f.name], env)
+    finally:
+        os.unlink(f.name)
+
+
+def post(server, path, body):
     request = urllib.request.Request(
-        server.url + "/v1/organizations/local/groups", method="POST",
-        data=json.dumps({"name": "default", "location": "ams"}).encode(),
+        server.url + path, method="POST", data=json.dumps(body).encode(),
         headers={"Authorization": "Bearer " + server.token, "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert answer.status == 200, answer.status
+
+
+def create_default_group(server):
+    """The tours create databases in group "default", as an organization of the service has."""
+    post(server, "/v1/organizations/local/groups", {"name": "default", "location": "ams"})
 
 
 # The C tour, then the Lua tour on the database it made.
@@ -60,12 +72,7 @@ with LocalServer(turso_local) as server:
     # The Lua block, and after it what its last line left (its results are not printed).
     (lua,) = blocks(text, "Lua and tursh", "lua")
     lua += '\nprint(#results, failed, results[1].status, results[2].status)\n'
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(lua)
-    try:
-        done = run([tursh, f.name], env)
-    finally:
-        os.unlink(f.name)
+    done = run_lua(lua, env)
     lines = done.stdout.splitlines()
     if done.returncode != 0 or len(lines) != 3:
         fail("the Lua tour did not print three lines", done)
@@ -77,6 +84,16 @@ with LocalServer(turso_local) as server:
     # Databases a and b do not exist: both calls fail, in order, as values.
     if lines[2].split("\t") != ["2", "2", "TP_E_NOT_FOUND", "TP_E_NOT_FOUND"]:
         fail(f"the batch left {lines[2]!r}", done)
+
+    # lua/README.md's example, on a database db1; then what it left.
+    post(server, "/v1/organizations/local/databases", {"name": "db1", "group": "default"})
+    with open(os.path.join(os.path.dirname(readme), "lua", "README.md"), encoding="utf-8") as f:
+        lua = blocks(f.read(), None, "lua")[0]
+    lua += ('\nprint(db.database.Name, v.groups[1].name, raw.locations.ams ~= nil, #results, failed,'
+            ' results[1].database.Name)\n')
+    done = run_lua(lua, env)
+    if done.returncode != 0 or done.stdout.split("\t") != ["db1", "default", "true", "2", "0", "a\n"]:
+        fail(f"lua/README.md's example left {done.stdout!r}", done)
 
 # The tursh commands, in the README's order, on a server of their own (they create tenant-42 too).
 with LocalServer(turso_local) as server:
