@@ -16,8 +16,10 @@ static const char *BODY =
     "{\"Name\":\"db2\"}],"
     "\"count\":2,\"big\":9007199254740992,\"neg\":-42,\"frac\":3.75,\"nfrac\":-3.75,"
     "\"huge\":1e300,\"nhuge\":-1e300,\"yes\":true,\"no\":false,\"nothing\":null,"
-    "\"text\":\"h\\u00e9llo \\\"q\\\"\",\"empty_obj\":{},\"empty_arr\":[],\"Count\":7}";
-#define ROOT_MEMBERS 15
+    "\"text\":\"h\\u00e9llo \\\"q\\\"\",\"empty_obj\":{},\"empty_arr\":[],"
+    "\"near_max\":9212345012354740993,\"top\":9223372036854774784,\"two63\":9223372036854775808,"
+    "\"minus_two63\":-9223372036854775808,\"Count\":7}";
+#define ROOT_MEMBERS 19
 
 typedef struct {
     fx_server *server;
@@ -155,6 +157,12 @@ static void test_numbers(void **state) {
     assert_int_equal(tp_value_int64(tp_value_get(v, "nfrac")), -3);
     assert_true(tp_value_int64(tp_value_get(v, "huge")) == INT64_MAX);
     assert_true(tp_value_int64(tp_value_get(v, "nhuge")) == INT64_MIN);
+    /* Below 2^63 every double converts exactly: 9212345012354740993 as its nearest double,
+     * 9212345012354741248, and the largest double under 2^63; from 2^63 up it saturates. */
+    assert_true(tp_value_int64(tp_value_get(v, "near_max")) == INT64_C(9212345012354741248));
+    assert_true(tp_value_int64(tp_value_get(v, "top")) == INT64_C(9223372036854774784));
+    assert_true(tp_value_int64(tp_value_get(v, "two63")) == INT64_MAX);
+    assert_true(tp_value_int64(tp_value_get(v, "minus_two63")) == INT64_MIN);
     assert_true(tp_value_number(tp_value_get(v, "frac")) == 3.75);
     assert_true(tp_value_number(tp_value_get(v, "huge")) == 1e300);
     /* Not a number: 0. */
