@@ -70,6 +70,10 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
         res.set_header("Connection", "close");
         if (res.status == 400 && answer_unknown_method(req, res)) return;
         if (res.status == 413) return send_error(res, 413, "request body too large (the limit is 1 MiB)");
+        if (res.status == 414)
+            return send_error(res, 414,
+                              "request line too long (the limit is " +
+                                  std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) + " bytes)");
         send_error(res, res.status,
                    res.status == 400 ? "bad request" : "HTTP error " + std::to_string(res.status));
     });

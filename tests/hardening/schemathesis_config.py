@@ -5,9 +5,11 @@ usage: schemathesis_config.py SPEC_DEVIATIONS_JSON ORG short|long > schemathesis
 Every deviation turso-local declares from openapi.json turns off the one check it breaks, for the
 one operation it concerns; every other check stays on for every operation (schemathesis.sh runs
 without --checks, which would override this file). not_a_server_error is never turned off: a 5xx is
-always a failure. A status_code_conformance deviation must list its "codes": the built-in check is
-off for that operation, and schemathesis_hooks.py's declared_status_codes still fails any status
-neither documented nor declared. An unsupported_method deviation lists the extra "methods" the
+always a failure. status_code_conformance is judged for every operation by schemathesis_hooks.py's
+declared_status_codes instead of the built-in check (off here): a status_code_conformance deviation
+must list its "codes", and any status neither documented, declared nor one of the hooks'
+TRANSPORT_STATUSES (the HTTP layer's, such as 414) fails. Those transport statuses also count as
+a rejection of invalid data and are allowed for valid data. An unsupported_method deviation lists the extra "methods" the
 path serves (operations beyond the spec): those are not sent to it as unexpected methods, and the
 check stays on for all others. An allow_header_conformance deviation lists them too: the built-in
 check is off for that operation and declared_methods checks Allow against spec plus declared. Path parameters named organizationSlug get ORG, so that generated
@@ -23,6 +25,12 @@ schemathesis_summary.py prints a failed run in this shape.
 import json
 import os
 import sys
+
+from schemathesis.config._checks import (NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES,
+                                         POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from schemathesis_hooks import TRANSPORT_STATUSES  # noqa: E402
 
 NEVER_OFF = {"not_a_server_error"}
 # schemathesis' default phases.coverage.unexpected-methods (config/_phases.py).
@@ -81,6 +89,14 @@ def main():
     out = []
     out.append('[parameters]')
     out.append('"path.organizationSlug" = %s' % toml_str(org))
+    out.append('')
+    transport = [str(code) for code in sorted(TRANSPORT_STATUSES)]
+    out.append('[checks.status_code_conformance]')
+    out.append('enabled = false  # declared_status_codes (schemathesis_hooks.py) judges every operation')
+    out.append('[checks.negative_data_rejection]')
+    out.append('expected-statuses = %s' % json.dumps(NEGATIVE_DATA_REJECTION_EXPECTED_STATUSES + transport))
+    out.append('[checks.positive_data_acceptance]')
+    out.append('expected-statuses = %s' % json.dumps(POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES + transport))
     out.append('')
     for op in sorted(set(by_op) | set(extra_methods)):
         checks = by_op.get(op, set())

@@ -131,6 +131,11 @@ def http_layer(srv, token, other_token):
     status, headers, body = raw(srv.url, request("TRACE", path, "wrong-token"))
     check(status == 401, f"TRACE without a valid token: {status} {body}")
 
+    # A request line beyond cpp-httplib's 8,192 bytes: 414 with a JSON error that says so.
+    status, headers, body = raw(srv.url, request("GET", f"/v1/organizations/{org}/audit-logs?page=" + "9" * 9000, token))
+    check(status == 414 and "too long" in json.loads(body).get("error", "") and headers.get("connection") == "close",
+          f"a 9,000-byte request line: {status} {headers} {body}")
+
     # A GET with a body: answered, then the connection ends (the body is not read as a request).
     smuggled = request("DELETE", f"/v1/organizations/{org}/databases/db1", token)
     status, headers, body = raw(srv.url, request("GET", f"/v1/organizations/{org}/databases", token, smuggled))
