@@ -106,7 +106,6 @@ class Batch::Runner {
     explicit Runner(Batch &batch) : b_(batch), opts_(batch.client_.options()), pool_(batch.client_.pool()) {}
 
     ~Runner() {
-        b_.client_.calls_running().fetch_sub(counted_);
         // Whatever is still in flight (cancel, or an exception) is detached and released.
         for (auto &item : b_.items_)
             if (item->handle) {
@@ -122,8 +121,7 @@ class Batch::Runner {
     }
 
     tp_status run() {
-        counted_ = b_.concurrency_; // among the client's waiting calls until the run ends (spin.h)
-        b_.client_.calls_running().fetch_add(counted_);
+        counted_.emplace(b_.client_.calls_running(), b_.concurrency_); // until the run ends (spin.h)
         multi_ = pool_.acquire_multi(); // connections of earlier batches stay warm in it
         long keep = b_.concurrency_;
         curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, keep);
@@ -287,7 +285,7 @@ class Batch::Runner {
     const Options &opts_;
     HandlePool &pool_;
     CURLM *multi_ = nullptr;
-    int counted_ = 0;
+    std::optional<RunningCalls> counted_;
     SpinPolicy spin_;
     std::optional<SpinWait> wait_;
     size_t done_when_wait_began_ = 0;

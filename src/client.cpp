@@ -12,20 +12,6 @@ namespace {
 
 constexpr int kPollMs = 50; // how often a running call looks at its cancel flag
 
-// Counts a call among the client's running calls while it lives.
-class RunningCall {
-  public:
-    explicit RunningCall(std::atomic<int> &count) : count_(count), running_(count.fetch_add(1) + 1) {}
-    ~RunningCall() { count_.fetch_sub(1); }
-    RunningCall(const RunningCall &) = delete;
-    RunningCall &operator=(const RunningCall &) = delete;
-    int running() const { return running_; } // this call included, when it started
-
-  private:
-    std::atomic<int> &count_;
-    int running_;
-};
-
 // Drives one attempt on the handle's own multi handle, so that a cancel is seen within kPollMs
 // whatever the transfer is doing (curl_easy_perform would only look once a second).
 CURLcode perform(PooledHandle &h, Transfer &t, bool may_spin) {
@@ -97,7 +83,7 @@ Result Client::request(std::string_view method, std::string_view path, std::stri
 Result Client::execute(const HttpRequest &request) {
     if (request.cancel && request.cancel->is_triggered())
         return Result::failure(TP_E_CANCELLED, request.op, "cancelled");
-    RunningCall running(calls_running_);
+    RunningCalls running(calls_running_, 1);
     HandleLease handle(pool_);
     Transfer transfer(options_, header_lists_, request, nullptr);
     for (int attempt = 1;; ++attempt) {

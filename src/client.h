@@ -44,6 +44,23 @@ class Client {
     std::atomic<int> calls_running_{0};
 };
 
+// Counts `calls` among a client's running calls (Client::calls_running) while it lives: one for a
+// single call, a batch's concurrency for a running batch.
+class RunningCalls {
+  public:
+    RunningCalls(std::atomic<int> &count, int calls)
+        : count_(count), calls_(calls), running_(count.fetch_add(calls) + calls) {}
+    ~RunningCalls() { count_.fetch_sub(calls_); }
+    RunningCalls(const RunningCalls &) = delete;
+    RunningCalls &operator=(const RunningCalls &) = delete;
+    int running() const { return running_; } // these included, when they started
+
+  private:
+    std::atomic<int> &count_;
+    int calls_;
+    int running_;
+};
+
 // Sleeps `ms`, waking early (returning false) once `cancel` is triggered.
 bool sleep_unless_cancelled(int64_t ms, const Cancel *cancel);
 
