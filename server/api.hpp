@@ -36,8 +36,9 @@ enum Scope : uint32_t {
     SC_GROUP_CONFIGURE = 1u << 6,
     SC_GROUP_MINT = 1u << 7,
     SC_GROUP_ROTATE = 1u << 8,
-    SC_MANAGE = 1u << 9, // organizations, members, invites, tokens: only full-access tokens
-    SC_ALL = (1u << 10) - 1,
+    SC_MANAGE = 1u << 9, // organizations, members, invites, tokens: only unrestricted tokens
+    SC_ORG = 1u << 10,   // reads across the whole organization: not for group-scoped tokens
+    SC_ALL = (1u << 11) - 1,
 };
 uint32_t parse_scopes(const std::vector<std::string> &names, std::string &bad); // 0 + bad on error
 std::vector<std::string> scope_names(const std::string &stored);

@@ -87,6 +87,11 @@ bool Auth::authenticate(const std::string &token, Principal &out) {
         std::string bad;
         p.scopes = parse_scopes(scope_names(s.str(6)), bad);
         if (!p.org_restrict.empty() && !p.scopes) return false;
+        // Whatever its scopes say ("full-access" included), a restricted token never manages
+        // organizations, members or tokens, and one pinned to a group sees nothing of the
+        // organization beyond that group.
+        if (!p.org_restrict.empty()) p.scopes &= ~SC_MANAGE;
+        if (!p.group_restrict.empty()) p.scopes &= ~SC_ORG;
     }
     {
         std::unique_lock<std::shared_mutex> g(mu_);

@@ -13,6 +13,15 @@ Body::Body(const std::string &text) {
         doc_ = json_object();
         return;
     }
+    // cJSON keeps strings NUL-terminated, so "a\u0000b" would silently become "a": refuse it.
+    for (size_t k = i; k < text.size(); ++k)
+        if (text[k] == '\0') {
+            fail(400, "the request body must not contain a NUL byte");
+        } else if (text[k] == '\\') {
+            if (text.compare(k + 1, 5, "u0000") == 0)
+                fail(400, "strings in the request body must not contain NUL (\\u0000)");
+            ++k; // the escaped character is not a backslash that starts an escape
+        }
     doc_ = json_parse(text);
     if (!doc_) fail(400, "invalid JSON in request body");
     if (!cJSON_IsObject(doc_.get())) fail(400, "request body must be a JSON object");

@@ -24,6 +24,12 @@ void list_databases(Ctx &ctx) {
     }
     if (!type.empty() && type != "schema" && type != "regular" && type != "logical")
         fail(400, "type must be schema or regular");
+    // A group-scoped token lists its group only; the filter is in the query, so pages stay whole.
+    const std::string &pinned = ctx.who.group_restrict;
+    if (!pinned.empty()) {
+        if (!group.empty() && group != pinned) fail(403, "this API token is restricted to group " + pinned);
+        group = pinned;
+    }
     // One statement: every database with its group, organization and instances (kDbViewSelect).
     static const std::string sql =
         std::string(kDbViewSelect) +
@@ -39,7 +45,6 @@ void list_databases(Ctx &ctx) {
     Json arr = json_array();
     std::string last;
     for (const auto &v : views) {
-        if (!ctx.who.group_restrict.empty() && v.group_name != ctx.who.group_restrict) continue;
         last = v.d.name;
         jpush(arr.get(), db_json(v, ctx.srv.domain()));
     }
@@ -60,11 +65,9 @@ void list_databases(Ctx &ctx) {
 GroupRow group_for_create(Ctx &ctx, const std::optional<std::string> &name,
                           const std::optional<std::string> &loc) {
     std::string gname = name && !name->empty() ? *name : "default";
-    if (auto g = group_by_name(ctx.db, ctx.org_id, gname)) {
-        if (!ctx.who.group_restrict.empty() && ctx.who.group_restrict != gname)
-            fail(403, "this API token is restricted to group " + ctx.who.group_restrict);
-        return *g;
-    }
+    if (!ctx.who.group_restrict.empty() && ctx.who.group_restrict != gname)
+        fail(403, "this API token is restricted to group " + ctx.who.group_restrict);
+    if (auto g = group_by_name(ctx.db, ctx.org_id, gname)) return *g;
     if (gname != "default") fail(404, "group " + gname + " not found");
     std::string location = "ams";
     if (loc && !loc->empty()) {
@@ -367,9 +370,10 @@ void upload_dump(Ctx &ctx) {
 }
 
 void get_dump(Ctx &ctx) {
+    // A member of the dump's organization, with a token not restricted to another one.
     auto s = ctx.db.q("SELECT d.data FROM dumps d JOIN members m ON m.org_id = d.org_id AND m.user_id = ? "
-                      "WHERE d.id = ?");
-    s.args(ctx.who.user_id, ctx.params[0]);
+                      "JOIN orgs o ON o.id = d.org_id WHERE d.id = ? AND (? = '' OR o.slug = ?)");
+    s.args(ctx.who.user_id, ctx.params[0], ctx.who.org_restrict, ctx.who.org_restrict);
     if (!s.step()) fail(404, "dump not found");
     ctx.res.status = 200;
     ctx.res.set_content(s.str(0), "application/octet-stream");

@@ -28,11 +28,19 @@ void check_extensions(const Body &b) {
     }
 }
 
+// Platform tokens pinned to a group that is gone from the organization are revoked, so that a
+// later group of the same name is not theirs.
+void drop_group_tokens(Ctx &ctx, int64_t org_id, const std::string &group) {
+    ctx.db.q("DELETE FROM api_tokens WHERE org_id = ? AND group_name = ?").args(org_id, group).run();
+    if (ctx.db.changes() > 0) ctx.invalidate_auth = true;
+}
+
 void list_groups(Ctx &ctx) {
     std::vector<int64_t> ids;
     {
-        auto s = ctx.db.q("SELECT id FROM grp WHERE org_id = ? ORDER BY name");
-        s.args(ctx.org_id);
+        // A group-scoped token sees its own group only.
+        auto s = ctx.db.q("SELECT id FROM grp WHERE org_id = ? AND (? = '' OR name = ?) ORDER BY name");
+        s.args(ctx.org_id, ctx.who.group_restrict, ctx.who.group_restrict);
         while (s.step())
             ids.push_back(s.i64(0));
     }
@@ -43,6 +51,9 @@ void list_groups(Ctx &ctx) {
 }
 
 void create_group_route(Ctx &ctx) {
+    if (!ctx.who.group_restrict.empty())
+        fail(403,
+             "this API token is restricted to group " + ctx.who.group_restrict + ": it cannot create groups");
     Body &b = ctx.body();
     std::string name = b.require_str("name");
     if (!valid_name(name)) fail(400, "invalid group name: use 1-64 lowercase letters, digits and dashes");
@@ -73,6 +84,7 @@ void delete_group(Ctx &ctx) {
         fail(409, "database " + s.str(0) + " in group " + g.name + " has delete protection enabled");
     Json j = jwrap("group", group_json(ctx.db, g));
     ctx.db.q("DELETE FROM grp WHERE id = ?").args(g.id).run(); // its databases go with it
+    drop_group_tokens(ctx, ctx.org_id, g.name);
     audit(ctx, "group-delete", "group " + g.name + " deleted");
     ctx.reply(std::move(j));
 }
@@ -130,6 +142,7 @@ void transfer_group(Ctx &ctx) {
     if (s.step()) fail(409, "organization " + to.slug + " already has a database " + s.str(0));
     ctx.db.q("UPDATE grp SET org_id = ? WHERE id = ?").args(to.id, g.id).run();
     ctx.db.q("UPDATE dbs SET org_id = ? WHERE group_id = ?").args(to.id, g.id).run();
+    drop_group_tokens(ctx, ctx.org_id, g.name); // pinned to this organization, which lost the group
     audit(ctx, "group-transfer", "group " + g.name + " transferred to " + to.slug);
     audit(ctx, "group-transfer", "group " + g.name + " transferred from " + ctx.org_slug, Json(), to.id);
     g.org_id = to.id;
@@ -153,6 +166,11 @@ void rename_group(Ctx &ctx) {
     if (name != g.name) {
         if (group_by_name(ctx.db, ctx.org_id, name)) fail(409, "group " + name + " already exists");
         ctx.db.q("UPDATE grp SET name = ? WHERE id = ?").args(name, g.id).run();
+        // Tokens pinned to the group follow it, so that a new group under the old name is not theirs.
+        ctx.db.q("UPDATE api_tokens SET group_name = ? WHERE org_id = ? AND group_name = ?")
+            .args(name, ctx.org_id, g.name)
+            .run();
+        ctx.invalidate_auth = true;
         audit(ctx, "group-rename", "group " + g.name + " renamed to " + name);
         g.name = name;
     }

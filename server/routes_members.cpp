@@ -246,24 +246,27 @@ void delete_invite(Ctx &ctx) {
 } // namespace
 
 void add_member_routes(std::vector<Route> &r) {
-    r.push_back({"GET", "/v1/organizations/{org}/members", list_members, ORG_PARAM, ROLE_VIEWER, SC_READ});
+    r.push_back(
+        {"GET", "/v1/organizations/{org}/members", list_members, ORG_PARAM, ROLE_VIEWER, SC_READ | SC_ORG});
     r.push_back({"POST", "/v1/organizations/{org}/members", add_member, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
     r.push_back({"POST", "/v1/organizations/{org}/members/{username}", add_member_path, ORG_PARAM, ROLE_ADMIN,
                  SC_MANAGE});
-    r.push_back(
-        {"GET", "/v1/organizations/{org}/members/{username}", get_member, ORG_PARAM, ROLE_VIEWER, SC_READ});
+    r.push_back({"GET", "/v1/organizations/{org}/members/{username}", get_member, ORG_PARAM, ROLE_VIEWER,
+                 SC_READ | SC_ORG});
     r.push_back({"PATCH", "/v1/organizations/{org}/members/{username}", update_member, ORG_PARAM, ROLE_ADMIN,
                  SC_MANAGE});
     r.push_back({"DELETE", "/v1/organizations/{org}/members/{username}", remove_member, ORG_PARAM,
                  ROLE_VIEWER, SC_MANAGE});
     r.push_back(
         {"POST", "/v1/organizations/{org}/invite", create_invite_v1, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
-    r.push_back({"GET", "/v1/organizations/{org}/invites", list_invites_v1, ORG_PARAM, ROLE_ADMIN, SC_READ});
+    r.push_back(
+        {"GET", "/v1/organizations/{org}/invites", list_invites_v1, ORG_PARAM, ROLE_ADMIN, SC_READ | SC_ORG});
     r.push_back(
         {"POST", "/v1/organizations/{org}/invites", create_invite_v1, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
     r.push_back({"DELETE", "/v1/organizations/{org}/invites/{email}", delete_invite, ORG_PARAM, ROLE_ADMIN,
                  SC_MANAGE});
-    r.push_back({"GET", "/v2/organizations/{org}/invites", list_invites_v2, ORG_PARAM, ROLE_ADMIN, SC_READ});
+    r.push_back(
+        {"GET", "/v2/organizations/{org}/invites", list_invites_v2, ORG_PARAM, ROLE_ADMIN, SC_READ | SC_ORG});
     r.push_back(
         {"POST", "/v2/organizations/{org}/invites", create_invite_v2, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
     r.push_back({"DELETE", "/v2/organizations/{org}/invites/{email}", delete_invite, ORG_PARAM, ROLE_ADMIN,

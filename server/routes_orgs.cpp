@@ -294,12 +294,15 @@ void add_org_routes(std::vector<Route> &r) {
     r.push_back({"GET", "/v1/organizations/{org}", get_org, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back({"PATCH", "/v1/organizations/{org}", update_org, ORG_PARAM, ROLE_ADMIN, SC_MANAGE});
     r.push_back({"DELETE", "/v1/organizations/{org}", delete_org, ORG_PARAM, ROLE_OWNER, SC_MANAGE});
-    r.push_back({"GET", "/v1/organizations/{org}/audit-logs", audit_logs, ORG_PARAM, ROLE_VIEWER, SC_READ});
-    r.push_back({"GET", "/v1/organizations/{org}/usage", org_usage, ORG_PARAM, ROLE_VIEWER, SC_READ});
-    r.push_back({"GET", "/v1/organizations/{org}/plans", plans, ORG_PARAM, ROLE_VIEWER, SC_READ});
     r.push_back(
-        {"GET", "/v1/organizations/{org}/subscription", subscription, ORG_PARAM, ROLE_VIEWER, SC_READ});
-    r.push_back({"GET", "/v1/organizations/{org}/invoices", invoices, ORG_PARAM, ROLE_VIEWER, SC_READ});
+        {"GET", "/v1/organizations/{org}/audit-logs", audit_logs, ORG_PARAM, ROLE_VIEWER, SC_READ | SC_ORG});
+    r.push_back(
+        {"GET", "/v1/organizations/{org}/usage", org_usage, ORG_PARAM, ROLE_VIEWER, SC_READ | SC_ORG});
+    r.push_back({"GET", "/v1/organizations/{org}/plans", plans, ORG_PARAM, ROLE_VIEWER, SC_READ | SC_ORG});
+    r.push_back({"GET", "/v1/organizations/{org}/subscription", subscription, ORG_PARAM, ROLE_VIEWER,
+                 SC_READ | SC_ORG});
+    r.push_back(
+        {"GET", "/v1/organizations/{org}/invoices", invoices, ORG_PARAM, ROLE_VIEWER, SC_READ | SC_ORG});
     r.push_back({"GET", "/v1/locations", list_locations, ORG_NONE, 0, 0});
     r.push_back({"GET", "/v1/locations/{location}", get_location, ORG_NONE, 0, 0});
 }

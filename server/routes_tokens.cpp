@@ -49,8 +49,12 @@ const char *kTokenCols =
 
 void list_tokens(Ctx &ctx) {
     Json arr = json_array();
-    auto s = ctx.db.q(std::string(kTokenCols) + "WHERE t.user_id = ? AND t.kind = 'api' ORDER BY t.id");
-    s.args(ctx.who.user_id);
+    // A restricted token sees the user's tokens of its own organization (and group) only.
+    auto s = ctx.db.q(std::string(kTokenCols) +
+                      "WHERE t.user_id = ? AND t.kind = 'api' AND (? = '' OR o.slug = ?) "
+                      "AND (? = '' OR t.group_name = ?) ORDER BY t.id");
+    s.args(ctx.who.user_id, ctx.who.org_restrict, ctx.who.org_restrict, ctx.who.group_restrict,
+           ctx.who.group_restrict);
     while (s.step())
         jpush(arr.get(), token_json(s, false));
     ctx.reply(jwrap("tokens", std::move(arr)));
@@ -79,6 +83,8 @@ Minted mint(Ctx &ctx) {
     }
     int64_t org_id = 0;
     if (group && !org) fail(400, "a group-scoped token needs an organization");
+    if (group && (!scopes || scopes->empty()))
+        fail(400, "a group-scoped token needs a non-empty 'scopes' list");
     if (org) {
         auto s = ctx.db.q(
             "SELECT o.id, m.role FROM orgs o LEFT JOIN members m ON m.org_id = o.id AND m.user_id = ? "
@@ -86,6 +92,8 @@ Minted mint(Ctx &ctx) {
         s.args(ctx.who.user_id, *org);
         if (!s.step()) fail(404, "organization " + *org + " not found");
         if (s.is_null(1)) fail(403, "you are not a member of organization " + *org);
+        if (group && parse_role(s.str(1)) < ROLE_ADMIN)
+            fail(403, "only an admin or owner of organization " + *org + " can mint a group-scoped token");
         org_id = s.i64(0);
         if (group && !group_by_name(ctx.db, org_id, *group)) fail(404, "group " + *group + " not found");
     }
@@ -205,10 +213,11 @@ void add_token_routes(std::vector<Route> &r) {
     r.push_back({"POST", "/v1/auth/api-tokens/{name}", create_token, ORG_NONE, 0, SC_MANAGE});
     r.push_back({"POST", "/v2/auth/api-tokens/{name}", create_token_v2, ORG_NONE, 0, SC_MANAGE});
     r.push_back({"DELETE", "/v1/auth/api-tokens/{name}", revoke_token, ORG_NONE, 0, SC_MANAGE});
-    r.push_back(
-        {"GET", "/v1/organizations/{org}/api-tokens", list_org_tokens, ORG_PARAM, ROLE_VIEWER, SC_READ});
+    r.push_back({"GET", "/v1/organizations/{org}/api-tokens", list_org_tokens, ORG_PARAM, ROLE_VIEWER,
+                 SC_READ | SC_ORG});
+    // Any member may revoke a token they minted; admins any (checked in the handler).
     r.push_back({"DELETE", "/v1/organizations/{org}/api-tokens/{id}", revoke_org_token, ORG_PARAM,
-                 ROLE_MEMBER, SC_MANAGE});
+                 ROLE_VIEWER, SC_MANAGE});
     r.push_back({"GET", "/v1/user", get_user, ORG_NONE, 0, SC_READ});
     r.push_back({"GET", "/v1/current-user", get_user, ORG_NONE, 0, SC_READ});
 }

@@ -69,6 +69,12 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
         // request unread, which it would take for the next request: the connection must end.
         res.set_header("Connection", "close");
         if (res.status == 400 && answer_unknown_method(req, res)) return;
+        if (res.status == 413 &&
+            req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0)
+            return send_error(res, 413,
+                              "form-encoded request body too large (the limit is " +
+                                  std::to_string(CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH) +
+                                  " bytes): send JSON as application/json");
         if (res.status == 413) return send_error(res, 413, "request body too large (the limit is 1 MiB)");
         if (res.status == 414)
             return send_error(res, 414,

@@ -4,7 +4,8 @@
 - a POST without Content-Length (plain `curl -X POST`) is a POST with an empty body;
 - methods a path does not have: 405 with Allow (also TRACE and methods cpp-httplib does not know,
   like QUERY), OPTIONS answers 204 with Allow; a body on a GET ends the connection;
-- operations whose spec requires a body answer 400 {"error"} without one;
+- operations whose spec requires a body answer 400 {"error"} without one; a body with NUL in a
+  string answers 400; a form-encoded body past 8 KiB answers 413 saying to send JSON;
 - uploads: POST .../databases/dumps stores a dump that its dump_url serves back (to members only),
   POST .../databases/{db}/seed takes a multipart file;
 - an existing --data file readable by others is brought to mode 0600;
@@ -135,6 +136,23 @@ def http_layer(srv, token, other_token):
     status, headers, body = raw(srv.url, request("GET", f"/v1/organizations/{org}/audit-logs?page=" + "9" * 9000, token))
     check(status == 414 and "too long" in json.loads(body).get("error", "") and headers.get("connection") == "close",
           f"a 9,000-byte request line: {status} {headers} {body}")
+
+    # A JSON string with NUL in it would be cut there by cJSON ("a\u0000b" read as "a"): 400, and
+    # nothing made. A raw NUL byte likewise.
+    for body in (b'{"name": "nul\\u0000-cut", "group": "g1"}', b'{"name": "nul\x00-cut", "group": "g1"}'):
+        status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases", token, body,
+                                               "Content-Type: application/json\r\n"))
+        check(status == 400 and "NUL" in json.loads(text).get("error", ""), f"a body with NUL: {status} {text}")
+    check(api.call("GET", f"/v1/organizations/{org}/databases/nul")[0] == 404, "a name cut at NUL was created")
+    status, _, text = api.call("POST", f"/v1/organizations/{org}/databases", {"name": "esc\\u0000x", "group": "g1"})
+    check(status == 400 and "NUL" not in text, f"an escaped backslash before u0000 is not a NUL: {status} {text}")
+    # A form-encoded body past cpp-httplib's 8 KiB for forms (curl -d's default type): the error
+    # says so, instead of the 1 MiB limit of other bodies.
+    form = b'{"name": "' + b"x" * 9000 + b'"}'
+    status, _, text = raw(srv.url, request("POST", f"/v1/organizations/{org}/databases", token, form,
+                                           "Content-Type: application/x-www-form-urlencoded\r\n"))
+    check(status == 413 and "application/json" in json.loads(text).get("error", ""),
+          f"a 9 KB form-encoded body: {status} {text}")
 
     # A GET with a body: answered, then the connection ends (the body is not read as a request).
     smuggled = request("DELETE", f"/v1/organizations/{org}/databases/db1", token)
