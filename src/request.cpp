@@ -6,6 +6,7 @@
 
 #include "encoding.h"
 #include "json.h"
+#include "response.h"
 
 namespace turso::platform {
 
@@ -125,13 +126,14 @@ bool build_operation_request(const Options &options, const Operation &op, const 
         out.timeout_ms = params->timeout_ms;
         for (const auto &entry : params->values)
             if (!find_param(op, entry.first)) {
-                error = prefix(op) + "unknown parameter '" + entry.first + "'";
+                // The caller's text: one line and bounded, as tp_result_message promises.
+                error = prefix(op) + "unknown parameter '" + one_line(entry.first, 100) + "'";
                 return false;
             }
     }
     for (size_t i = 0; i < arg_count; ++i)
         if (!find_param(op, args[i].name)) {
-            error = prefix(op) + "unknown parameter '" + std::string(args[i].name) + "'";
+            error = prefix(op) + "unknown parameter '" + one_line(args[i].name, 100) + "'";
             return false;
         }
 

@@ -80,6 +80,34 @@ static void test_unknown_param(void **state) {
     expect_invalid(tp_databases_get(e->client, "acme", "db1", e->params, &r), &r, "colour");
 }
 
+/* The caller's parameter name appears in the message as one bounded line: newlines and control
+ * characters become spaces and a long name is cut (tp_result_message is one line). */
+static void test_unknown_param_message_is_one_line(void **state) {
+    env *e = *state;
+    assert_int_equal(tp_params_set_string(e->params, "col\r\nour\tX-Injected: 1", "blue"), TP_OK);
+    tp_result *r = NULL;
+    assert_int_equal(tp_call(e->client, "tokens.list", e->params, &r), TP_E_INVALID_ARGUMENT);
+    const char *m = tp_result_message(r);
+    assert_true(tu_contains(m, "unknown parameter 'col our X-Injected: 1'"));
+    for (const char *c = m; *c; c++)
+        assert_true((unsigned char)*c >= 0x20 && *c != 0x7F);
+    tp_result_free(r);
+
+    size_t n = 100000;
+    char *name = malloc(n + 1);
+    assert_non_null(name);
+    memset(name, 'n', n);
+    name[n] = '\0';
+    assert_int_equal(tp_params_clear(e->params), TP_OK);
+    assert_int_equal(tp_params_set_string(e->params, name, "blue"), TP_OK);
+    free(name);
+    r = NULL;
+    assert_int_equal(tp_call(e->client, "tokens.list", e->params, &r), TP_E_INVALID_ARGUMENT);
+    assert_true(tu_contains(tp_result_message(r), "unknown parameter 'nnnn"));
+    assert_true(strlen(tp_result_message(r)) < 200);
+    tp_result_free(r);
+}
+
 static void test_missing_path_param(void **state) {
     env *e = *state;
     assert_int_equal(tp_params_set_string(e->params, "org", "acme"), TP_OK);
@@ -182,6 +210,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_unknown_op, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_param, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_param_message_is_one_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_path_param, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_org_without_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_and_empty_positional, setup, teardown),
