@@ -1,6 +1,8 @@
 // tp_options_*: the settings builder.
 #include "capi_internal.h"
 
+#include <memory>
+
 #include "encoding.h"
 
 using namespace turso::platform;
@@ -8,19 +10,17 @@ using turso::platform::capi::guard;
 
 namespace {
 
-// An optional setting's string: NULL resets (returns true with reset set), else UTF-8 with no
-// control characters (they could split an HTTP header line).
+// An optional setting's string: NULL resets (returns true with reset set), else text that
+// check_setting_text accepts (a control character could split an HTTP header line).
 tp_status text_setting(const char *value, bool optional, std::string &target) {
     if (!value) {
         if (!optional) return TP_E_INVALID_ARGUMENT;
         target.clear();
         return TP_OK;
     }
-    std::string_view v(value);
-    if (!is_valid_utf8(v)) return TP_E_INVALID_ARGUMENT;
-    for (char c : v)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return TP_E_INVALID_ARGUMENT;
-    target.assign(v);
+    std::string error;
+    if (!check_setting_text(value, error)) return TP_E_INVALID_ARGUMENT;
+    target.assign(value);
     return TP_OK;
 }
 
@@ -41,14 +41,10 @@ TP_API tp_status tp_options_from_env(tp_options **out) {
     if (!out) return TP_E_INVALID_ARGUMENT;
     *out = nullptr;
     return guard([&] {
-        auto *o = new tp_options();
-        try {
-            load_environment(o->options);
-        } catch (...) {
-            delete o;
-            throw;
-        }
-        *out = o;
+        auto o = std::make_unique<tp_options>();
+        std::string error; // no channel for it in this signature; the header lists the causes
+        if (!load_environment(o->options, error)) return TP_E_INVALID_ARGUMENT;
+        *out = o.release();
         return TP_OK;
     });
 }

@@ -63,7 +63,7 @@ typedef int32_t tp_status;
 
 #define TP_OK 0
 /* Caller errors and the library's own */
-#define TP_E_INVALID_ARGUMENT 1 /* a NULL, empty, non-UTF-8 or unknown argument; the message names it */
+#define TP_E_INVALID_ARGUMENT 1 /* a NULL, empty, non-UTF-8, too long or unknown argument; the message names it */
 #define TP_E_NOMEM 2            /* memory ran out */
 #define TP_E_INTERNAL 3         /* a bug in this library; please report it */
 /* Transport */
@@ -124,24 +124,33 @@ TP_API tp_status tp_options_new(tp_options **out);
 /* New options as tp_options_new, then filled from the environment as the official CLI reads it:
  * the token from TURSO_API_TOKEN, else TURSO_TOKEN, else the "token" of the CLI's settings.json
  * in $TURSO_CONFIG_FOLDER, else $XDG_CONFIG_HOME/turso, else ~/.config/turso; the base URL from
- * TURSO_API_BASEURL, else TURSO_BASE_URL; the default organization from TURSO_ORG. Anything
- * missing is left at its default (no token is not an error: calls will answer
- * TP_E_UNAUTHORIZED). Returns TP_OK, TP_E_INVALID_ARGUMENT (out is NULL) or TP_E_NOMEM. */
+ * TURSO_API_BASEURL, else TURSO_BASE_URL; the default organization from TURSO_ORG. A variable
+ * set to "" counts as unset. Anything missing is left at its default (no token is not an error:
+ * calls will answer TP_E_UNAUTHORIZED; nor is a settings.json that is missing, is not JSON or
+ * has no string "token"). A value that is present but one the setters below would refuse is an
+ * error, never skipped: a token (from whichever source is used) or organization that is not
+ * UTF-8, holds a control character such as CR or LF, or is longer than 8192 bytes; a base URL
+ * that tp_options_set_base_url refuses (e.g. "localhost:8080", a trailing space, user:password@).
+ * Returns TP_OK, TP_E_INVALID_ARGUMENT (out is NULL, or such a value; *out is then NULL) or
+ * TP_E_NOMEM. */
 TP_API tp_status tp_options_from_env(tp_options **out);
 
 /* Frees options; NULL is fine. Clients made from them are unaffected. */
 TP_API void tp_options_free(tp_options *options);
 
 /* Each setter copies its string argument and returns TP_OK, TP_E_INVALID_ARGUMENT (options NULL,
- * a required string NULL or not UTF-8, a number out of range) or TP_E_NOMEM. A NULL string
- * resets a setting that is optional (token, org, CA file, proxy) to "none". */
+ * a required string NULL, not UTF-8, holding a control character or longer than 8192 bytes, a
+ * number out of range) or TP_E_NOMEM. A NULL string resets a setting that is optional (token,
+ * org, CA file, proxy) to "none". */
 TP_API tp_status tp_options_set_token(tp_options *options, const char *token);
-/* An absolute http:// or https:// URL with no query; a trailing "/" is ignored. The platform
- * token is only ever sent to this scheme, host and port. */
+/* An absolute http:// or https:// URL with no user name or password ("user:pw@"), backslash,
+ * space, query or fragment; a trailing "/" is ignored. The platform token is only ever sent to
+ * this scheme, host and port. */
 TP_API tp_status tp_options_set_base_url(tp_options *options, const char *base_url);
 /* The organization used when a call passes NULL (or no "org" parameter). */
 TP_API tp_status tp_options_set_org(tp_options *options, const char *org);
-/* Where locations.closest asks (default "https://region.turso.io/"). It never gets the token. */
+/* Where locations.closest asks (default "https://region.turso.io/"), checked as the base URL.
+ * It never gets the token. */
 TP_API tp_status tp_options_set_region_url(tp_options *options, const char *region_url);
 /* Milliseconds, > 0. */
 TP_API tp_status tp_options_set_connect_timeout_ms(tp_options *options, int32_t ms);

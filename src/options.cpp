@@ -42,9 +42,31 @@ bool read_file(const std::string &path, std::string &out) {
 
 } // namespace
 
+bool check_setting_text(std::string_view value, std::string &error) {
+    if (value.size() > kMaxSettingBytes) {
+        error = "is longer than " + std::to_string(kMaxSettingBytes) + " bytes";
+        return false;
+    }
+    if (!is_valid_utf8(value)) {
+        error = "is not valid UTF-8";
+        return false;
+    }
+    for (char c : value)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+            error = "contains a control character (such as CR or LF)";
+            return false;
+        }
+    return true;
+}
+
 bool check_http_url(std::string_view url, std::string &error) {
+    // The messages never quote the URL: it may carry a password.
     if (url.empty()) {
         error = "the URL must not be empty";
+        return false;
+    }
+    if (url.size() > kMaxSettingBytes) {
+        error = "the URL is longer than " + std::to_string(kMaxSettingBytes) + " bytes";
         return false;
     }
     if (!is_valid_utf8(url)) {
@@ -56,6 +78,11 @@ bool check_http_url(std::string_view url, std::string &error) {
             error = "the URL must not contain spaces or control characters";
             return false;
         }
+    // Parsers disagree on a backslash ("http://a\\@b/" is host a to some, b to others).
+    if (url.find('\\') != std::string_view::npos) {
+        error = "the URL must not contain a backslash";
+        return false;
+    }
     // "http://" or "https://" (any case) and then an authority, not "https:/h" nor "https:///h".
     std::string lower(url.substr(0, 8));
     for (char &c : lower)
@@ -63,6 +90,13 @@ bool check_http_url(std::string_view url, std::string &error) {
     size_t after = lower.rfind("http://", 0) == 0 ? 7 : lower.rfind("https://", 0) == 0 ? 8 : 0;
     if (after == 0 || url.size() <= after || url[after] == '/') {
         error = "the URL must start with http:// or https:// and a host";
+        return false;
+    }
+    // A user name or password would be echoed wherever the URL is shown (logs,
+    // tp_client_base_url); the API authenticates with the token alone.
+    std::string_view authority = url.substr(after, url.find('/', after) - after);
+    if (authority.find('@') != std::string_view::npos) {
+        error = "the URL must not contain a user name or password (user@host)";
         return false;
     }
     // libcurl's parser forgets an empty query or fragment ("https://h/#"), so look at the text.
@@ -74,7 +108,7 @@ bool check_http_url(std::string_view url, std::string &error) {
     if (!h.u) throw std::bad_alloc();
     std::string text(url);
     if (curl_url_set(h.u, CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) {
-        error = "not an absolute URL: " + text;
+        error = "the URL is not a valid absolute URL";
         return false;
     }
     char *scheme = nullptr, *query = nullptr, *fragment = nullptr;
@@ -110,16 +144,20 @@ std::string token_from_settings_file(const std::string &path) {
     if (!read_file(path, text)) return {};
     JsonPtr root = parse_json(text);
     const cJSON *token = cJSON_GetObjectItemCaseSensitive(root.get(), "token");
-    if (!cJSON_IsString(token) || !token->valuestring || !*token->valuestring) return {};
-    std::string value = token->valuestring;
-    return is_valid_utf8(value) ? value : std::string();
+    if (!cJSON_IsString(token) || !token->valuestring) return {};
+    return token->valuestring;
 }
 
-void load_environment(Options &options) {
+bool load_environment(Options &options, std::string &error) {
+    // A value that is set but bad is an error naming where it came from (never the value):
+    // ignoring it would send the token to the default host, or a bad token as a header.
+    std::string source, token;
     if (const char *t = env("TURSO_API_TOKEN")) {
-        options.token = t;
+        source = "TURSO_API_TOKEN";
+        token = t;
     } else if (const char *t2 = env("TURSO_TOKEN")) {
-        options.token = t2;
+        source = "TURSO_TOKEN";
+        token = t2;
     } else {
         // The official CLI keeps its login in settings.json; the first folder that is set wins.
         std::string folder;
@@ -129,17 +167,39 @@ void load_environment(Options &options) {
             folder = std::string(x) + "/turso";
         else if (const char *h = env("HOME"))
             folder = std::string(h) + "/.config/turso";
-        if (!folder.empty()) options.token = token_from_settings_file(folder + "/settings.json");
+        if (!folder.empty()) {
+            source = "the \"token\" of " + folder + "/settings.json";
+            token = token_from_settings_file(folder + "/settings.json");
+        }
     }
-    if (!is_valid_utf8(options.token)) options.token.clear();
+    std::string why;
+    if (!token.empty() && !check_setting_text(token, why)) {
+        error = source + " " + why;
+        return false;
+    }
 
-    const char *base = env("TURSO_API_BASEURL");
-    if (!base) base = env("TURSO_BASE_URL");
-    std::string normalized, error;
-    if (base && normalize_base_url(base, normalized, error)) options.base_url = normalized;
+    const char *base_name = "TURSO_API_BASEURL";
+    const char *base = env(base_name);
+    if (!base) base = env(base_name = "TURSO_BASE_URL");
+    std::string base_url = options.base_url;
+    if (base && !normalize_base_url(base, base_url, why)) {
+        error = std::string(base_name) + ": " + why;
+        return false;
+    }
 
-    if (const char *org = env("TURSO_ORG"))
-        if (is_valid_utf8(org)) options.org = org;
+    std::string org;
+    if (const char *o = env("TURSO_ORG")) {
+        org = o;
+        if (!check_setting_text(org, why)) {
+            error = "TURSO_ORG " + why;
+            return false;
+        }
+    }
+
+    options.token = std::move(token);
+    options.base_url = std::move(base_url);
+    if (!org.empty()) options.org = std::move(org);
+    return true;
 }
 
 } // namespace turso::platform

@@ -1,6 +1,7 @@
 // The settings a client is made from, their checks, and the environment the official CLI reads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,14 +33,22 @@ struct Options {
     int32_t log_level = TP_LOG_INFO;
 };
 
-// Checks an absolute http(s) URL with no query or fragment and returns it without trailing
-// '/'s; on failure returns false and sets `error`.
+// Longest string setting (token, organization, URLs, user agent, paths).
+inline constexpr size_t kMaxSettingBytes = 8192;
+
+// A string setting that may end up in a header line: at most kMaxSettingBytes, UTF-8, no
+// control characters. On failure sets `error` to the end of a sentence ("is not valid UTF-8").
+bool check_setting_text(std::string_view value, std::string &error);
+// Checks an absolute http(s) URL with no user name or password, backslash, query or fragment
+// and returns it without trailing '/'s; on failure returns false and sets `error`.
 bool normalize_base_url(std::string_view url, std::string &out, std::string &error);
 // As normalize_base_url but keeps the URL as given (the region URL may end in '/').
 bool check_http_url(std::string_view url, std::string &error);
 
-// Fills token, base URL and org from the environment (see tp_options_from_env).
-void load_environment(Options &options);
+// Fills token, base URL and org from the environment (see tp_options_from_env). A variable
+// that is set to a value the setters would refuse leaves `options` as it was, returns false
+// and names the variable (or file) in `error`, never the value.
+bool load_environment(Options &options, std::string &error);
 // The "token" of a settings.json file, or "" when the file or the key is missing.
 std::string token_from_settings_file(const std::string &path);
 

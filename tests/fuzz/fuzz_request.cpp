@@ -69,6 +69,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         REQUIRE(after > 0 && normalized.size() > after && normalized[after] != '/');
         REQUIRE(normalized.find_first_of("?#") == std::string::npos);
         REQUIRE(normalized.empty() || normalized.back() != '/');
+        // No userinfo (it would be echoed in logs) and no backslash (parsers disagree on it).
+        REQUIRE(normalized.find('\\') == std::string::npos);
+        REQUIRE(normalized.substr(after, normalized.find('/', after) - after).find('@') == std::string::npos);
     } else {
         REQUIRE(!error.empty());
     }

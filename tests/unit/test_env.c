@@ -1,7 +1,7 @@
 /* tp_options_from_env: token precedence (TURSO_API_TOKEN > TURSO_TOKEN > settings.json in
  * TURSO_CONFIG_FOLDER > XDG_CONFIG_HOME/turso > HOME/.config/turso), base URL
- * (TURSO_API_BASEURL > TURSO_BASE_URL) and TURSO_ORG. The token is observed as the
- * Authorization header the fixture receives. */
+ * (TURSO_API_BASEURL > TURSO_BASE_URL) and TURSO_ORG; a value that is set but invalid is an
+ * error, never skipped. The token is observed as the Authorization header the fixture receives. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -212,6 +212,98 @@ static void test_broken_settings_file_is_no_token(void **state) {
     tp_options_free(o);
 }
 
+/* tp_options_from_env fails with TP_E_INVALID_ARGUMENT, hands back nothing, and the fixture
+ * sees no request (nothing could have been sent with the bad value). */
+static void expect_env_refused(env *e) {
+    tp_options *o = NULL;
+    assert_int_equal(tp_options_from_env(&o), TP_E_INVALID_ARGUMENT);
+    assert_null(o);
+    assert_int_equal(fx_request_count(e->server), 0);
+}
+
+static void test_token_with_line_break_refused(void **state) {
+    env *e = *state;
+    /* CR/LF in a token would start a header of its own after "Authorization: Bearer ...". */
+    setenv("TURSO_API_TOKEN", "tok\r\nX-Injected: 1", 1);
+    expect_env_refused(e);
+    /* A bad TURSO_API_TOKEN is not skipped in favour of the next source. */
+    setenv("TURSO_TOKEN", "good-token", 1);
+    expect_env_refused(e);
+    unsetenv("TURSO_API_TOKEN");
+    char *auth = authorization_from_env(e);
+    assert_string_equal(auth, "Bearer good-token");
+    free(auth);
+    setenv("TURSO_TOKEN", "tok\nX-Injected: 1", 1);
+    tp_options *o = NULL;
+    assert_int_equal(tp_options_from_env(&o), TP_E_INVALID_ARGUMENT);
+    assert_null(o);
+    setenv("TURSO_TOKEN", "tok\tab", 1);
+    assert_int_equal(tp_options_from_env(&o), TP_E_INVALID_ARGUMENT);
+    setenv("TURSO_TOKEN", "bad\xff", 1);
+    assert_int_equal(tp_options_from_env(&o), TP_E_INVALID_ARGUMENT);
+    assert_null(o);
+}
+
+static void test_settings_token_with_line_break_refused(void **state) {
+    env *e = *state;
+    char dir[512];
+    folder(e, "cfg", dir, sizeof dir);
+    setenv("TURSO_CONFIG_FOLDER", dir, 1);
+    write_settings(dir, "tok\\r\\nX-Injected: 1"); /* JSON escapes: CR LF in the string */
+    expect_env_refused(e);
+    write_settings(dir, "tok\xc3\x28"); /* not UTF-8 */
+    expect_env_refused(e);
+    write_settings(dir, "fine-token");
+    char *auth = authorization_from_env(e);
+    assert_string_equal(auth, "Bearer fine-token");
+    free(auth);
+}
+
+static void test_long_token_refused(void **state) {
+    env *e = *state;
+    char big[8194];
+    memset(big, 't', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    setenv("TURSO_API_TOKEN", big, 1);
+    expect_env_refused(e);
+    big[8192] = '\0'; /* exactly the limit */
+    setenv("TURSO_API_TOKEN", big, 1);
+    tp_options *o = NULL;
+    assert_int_equal(tp_options_from_env(&o), TP_OK);
+    tp_options_free(o);
+}
+
+static void test_bad_base_url_refused(void **state) {
+    env *e = *state;
+    /* Ignoring these would send the token to https://api.turso.tech instead. */
+    const char *bad[] = {"localhost:8080", "http://127.0.0.1:8080/ ",       "127.0.0.1:8080",
+                         "ftp://h",        "http://user:pw@127.0.0.1:8080", "http://127.0.0.1\\@evil/",
+                         "http://h/?q"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        setenv("TURSO_API_BASEURL", bad[i], 1);
+        tp_options *o = NULL;
+        if (tp_options_from_env(&o) != TP_E_INVALID_ARGUMENT || o)
+            fail_msg("TURSO_API_BASEURL=\"%s\" was accepted", bad[i]);
+        unsetenv("TURSO_API_BASEURL");
+        setenv("TURSO_BASE_URL", bad[i], 1);
+        if (tp_options_from_env(&o) != TP_E_INVALID_ARGUMENT || o)
+            fail_msg("TURSO_BASE_URL=\"%s\" was accepted", bad[i]);
+        unsetenv("TURSO_BASE_URL");
+    }
+    /* A bad TURSO_API_BASEURL is not skipped in favour of TURSO_BASE_URL either. */
+    setenv("TURSO_API_BASEURL", "localhost:8080", 1);
+    setenv("TURSO_BASE_URL", fx_url(e->server), 1);
+    expect_env_refused(e);
+}
+
+static void test_bad_org_refused(void **state) {
+    env *e = *state;
+    setenv("TURSO_ORG", "acme\r\nX: 1", 1);
+    expect_env_refused(e);
+    setenv("TURSO_ORG", "acme\xff", 1);
+    expect_env_refused(e);
+}
+
 static tp_client *client_from_env(void) {
     tp_options *o = NULL;
     assert_int_equal(tp_options_from_env(&o), TP_OK);
@@ -274,6 +366,11 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_base_url_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_used_on_the_wire, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_token_with_line_break_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settings_token_with_line_break_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_token_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_base_url_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_org_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,17 +90,28 @@ static void test_strings_validated(void **state) {
 static void test_base_url_validated(void **state) {
     (void)state;
     tp_options *o = fresh();
-    const char *bad[] = {"",
-                         "api.turso.tech",
-                         "ftp://api.turso.tech",
-                         "https://",
-                         "http://h/x?q=1",
-                         "http://h:1/#",
-                         "http://h/?",
-                         "https://h/#frag",
-                         "/v1/organizations",
-                         "https://h\xff/",
-                         "mailto:me@example.com"};
+    const char *bad[] = {
+        "",
+        "api.turso.tech",
+        "ftp://api.turso.tech",
+        "https://",
+        "http://h/x?q=1",
+        "http://h:1/#",
+        "http://h/?",
+        "https://h/#frag",
+        "/v1/organizations",
+        "https://h\xff/",
+        "mailto:me@example.com",
+        /* userinfo would be echoed in logs and by tp_client_base_url */
+        "http://user:secret@127.0.0.1:8080",
+        "http://user@127.0.0.1:8080/",
+        "https://@api.turso.tech",
+        /* a backslash is read differently by different URL parsers */
+        "http://127.0.0.1\\@evil.example/",
+        "http://h\\x/",
+        "https://h/a\\b",
+        "http://127.0.0.1:8080/ ",
+    };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (tp_options_set_base_url(o, bad[i]) != TP_E_INVALID_ARGUMENT)
             fail_msg("base URL \"%s\" was accepted", bad[i]);
@@ -108,6 +119,49 @@ static void test_base_url_validated(void **state) {
     assert_int_equal(tp_options_set_base_url(o, "http://127.0.0.1:8080/"), TP_OK);
     assert_int_equal(tp_options_set_region_url(o, "ftp://region"), TP_E_INVALID_ARGUMENT);
     assert_int_equal(tp_options_set_region_url(o, "http://127.0.0.1:9/"), TP_OK);
+    assert_int_equal(tp_options_set_region_url(o, "http://u:pw@127.0.0.1:9/"), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_region_url(o, "http://127.0.0.1:9\\x/"), TP_E_INVALID_ARGUMENT);
+    /* '@' after the host is part of the path, not userinfo. */
+    assert_int_equal(tp_options_set_base_url(o, "http://127.0.0.1:8080/a@b"), TP_OK);
+    tp_options_free(o);
+}
+
+/* A refused base URL keeps the previous one, and userinfo never shows up in tp_client_base_url. */
+static void test_base_url_with_userinfo_not_kept(void **state) {
+    (void)state;
+    tp_options *o = fresh();
+    assert_int_equal(tp_options_set_base_url(o, "http://127.0.0.1:1"), TP_OK);
+    assert_int_equal(tp_options_set_base_url(o, "http://u:secret@127.0.0.1:2"), TP_E_INVALID_ARGUMENT);
+    tp_client *c = NULL;
+    assert_int_equal(tp_client_new(o, &c), TP_OK);
+    assert_string_equal(tp_client_base_url(c), "http://127.0.0.1:1");
+    tp_client_free(c);
+    tp_options_free(o);
+}
+
+/* String settings are at most 8192 bytes: more is TP_E_INVALID_ARGUMENT at once, not a failure
+ * (or TP_E_NOMEM) on every call later. */
+static void test_long_strings_refused(void **state) {
+    (void)state;
+    tp_options *o = fresh();
+    char *big = malloc(8194);
+    assert_non_null(big);
+    memset(big, 'a', 8193);
+    big[8193] = '\0';
+    assert_int_equal(tp_options_set_token(o, big), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_org(o, big), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_user_agent(o, big), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_ca_file(o, big), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_proxy(o, big), TP_E_INVALID_ARGUMENT);
+    memcpy(big, "http://h/", 9);
+    assert_int_equal(tp_options_set_base_url(o, big), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_region_url(o, big), TP_E_INVALID_ARGUMENT);
+    big[8192] = '\0'; /* exactly the limit */
+    assert_int_equal(tp_options_set_base_url(o, big), TP_OK);
+    memset(big, 'a', 8192);
+    assert_int_equal(tp_options_set_token(o, big), TP_OK);
+    assert_int_equal(tp_options_set_user_agent(o, big), TP_OK);
+    free(big);
     tp_options_free(o);
 }
 
@@ -345,6 +399,8 @@ int main(void) {
         cmocka_unit_test(test_null_options_rejected),
         cmocka_unit_test(test_strings_validated),
         cmocka_unit_test(test_base_url_validated),
+        cmocka_unit_test(test_base_url_with_userinfo_not_kept),
+        cmocka_unit_test(test_long_strings_refused),
         cmocka_unit_test(test_numbers_validated),
         cmocka_unit_test(test_wire_defaults),
         cmocka_unit_test(test_user_agent_and_trailing_slash),
