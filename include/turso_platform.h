@@ -242,10 +242,13 @@ TP_API tp_status tp_params_set_timeout_ms(tp_params *params, int32_t ms);
  * a missing path parameter or an unknown parameter, with the message naming it. */
 TP_API tp_status tp_call(tp_client *client, const char *op_id, const tp_params *params, tp_result **out);
 
-/* Sends any request to the API: `method` ("GET", "POST", ...), `path` relative to the base URL,
- * starting with "/", already percent-encoded, with an optional "?query"; `body` of `body_len`
- * bytes (NULL/0 for none; sent as application/json). Absolute URLs are refused, so the token
- * never leaves the configured host. */
+/* Sends any request to the API: `method` ("GET", "POST", ...: letters, '-' and '_', sent in
+ * upper case, always as that method), `path` relative to the base URL, starting with "/",
+ * already percent-encoded, with an optional "?query"; `body` of `body_len` bytes, sent as
+ * application/json. NULL/0 is no body. GET and HEAD never carry one: a non-NULL body of length
+ * 0 counts as none, a longer one is TP_E_INVALID_ARGUMENT. Any other method sends the body
+ * given, an empty one as Content-Length: 0. Absolute URLs are refused, so the token never
+ * leaves the configured host. */
 TP_API tp_status tp_request(tp_client *client, const char *method, const char *path, const char *body,
                             size_t body_len, tp_result **out);
 /* As tp_request, with call settings (cancel, timeout) from `call_params` (NULL = none; other
@@ -335,7 +338,7 @@ TP_API void tp_batch_free(tp_batch *batch);
  * its index. Argument errors are not reported here but in that call's result. Returns TP_OK,
  * TP_E_INVALID_ARGUMENT (batch or op_id NULL, or the batch already ran) or TP_E_NOMEM. */
 TP_API tp_status tp_batch_add(tp_batch *batch, const char *op_id, const tp_params *params, int32_t *index_out);
-/* Appends a raw request, as tp_request takes it. */
+/* Appends a raw request, as tp_request takes it (and checks it: see tp_batch_add). */
 TP_API tp_status tp_batch_add_request(tp_batch *batch, const char *method, const char *path, const char *body,
                                       size_t body_len, int32_t *index_out);
 /* At most this many calls in flight (default 16, 1 to 1024). */

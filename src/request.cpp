@@ -271,6 +271,14 @@ bool build_raw_request(const Options &options, std::string_view method, std::str
     out.method.assign(method);
     for (char &c : out.method)
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    // GET and HEAD carry no body: libcurl would send one as a POST. "" is no body; more is refused.
+    if (out.method == "GET" || out.method == "HEAD") {
+        if (has_body && !body.empty()) {
+            error = "tp_request: a " + out.method + " request cannot have a body (pass NULL or length 0)";
+            return false;
+        }
+        has_body = false;
+    }
     out.url = options.base_url;
     out.url.append(path);
     if (has_body) {

@@ -105,6 +105,66 @@ static void test_methods_without_body(void **state) {
     }
 }
 
+/* A request keeps its method whatever its body: GET and HEAD take no body ("" of length 0 is
+ * none, more is refused), every other method sends the body it is given, even an empty one. */
+static void test_method_kept_with_or_without_body(void **state) {
+    env *e = *state;
+    const char body[] = "{\"a\":1}";
+    int n = 0;
+    const char *bodyless[] = {"GET", "HEAD", "get"};
+    for (int i = 0; i < 3; i++) {
+        tp_result *r = NULL;
+        fx_push(e->server, 200, NULL, "", 0); /* a HEAD answer has no body to read */
+        assert_int_equal(tp_request(e->client, bodyless[i], "/v1/m", "", 0, &r), TP_OK);
+        tp_result_free(r);
+        const fx_request *q = fx_request_at(e->server, n++);
+        assert_string_equal(q->method, i == 1 ? "HEAD" : "GET");
+        assert_int_equal(q->body_len, 0);
+        assert_null(fx_header(q, "Content-Type"));
+        assert_null(fx_header(q, "Content-Length"));
+        r = NULL;
+        assert_int_equal(tp_request(e->client, bodyless[i], "/v1/m", body, strlen(body), &r),
+                         TP_E_INVALID_ARGUMENT);
+        assert_true(tu_contains(tp_result_message(r), "cannot have a body"));
+        assert_int_equal(tp_result_attempts(r), 0);
+        tp_result_free(r);
+        assert_int_equal(fx_request_count(e->server), n);
+    }
+    const char *with_body[] = {"POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND"};
+    for (int i = 0; i < 6; i++)
+        for (int empty = 0; empty < 2; empty++) {
+            tp_result *r = NULL;
+            size_t len = empty ? 0 : strlen(body);
+            assert_int_equal(tp_request(e->client, with_body[i], "/v1/m", body, len, &r), TP_OK);
+            tp_result_free(r);
+            const fx_request *q = fx_request_at(e->server, n++);
+            assert_string_equal(q->method, with_body[i]);
+            assert_int_equal(q->body_len, len);
+            if (len) assert_memory_equal(q->body, body, len);
+        }
+}
+
+static void test_batch_request_keeps_its_method(void **state) {
+    env *e = *state;
+    tp_batch *b = NULL;
+    assert_int_equal(tp_batch_new(e->client, &b), TP_OK);
+    assert_int_equal(tp_batch_add_request(b, "GET", "/v1/a", "", 0, NULL), TP_OK);
+    assert_int_equal(tp_batch_add_request(b, "GET", "/v1/b", "{}", 2, NULL), TP_OK);
+    assert_int_equal(tp_batch_add_request(b, "DELETE", "/v1/c", "{}", 2, NULL), TP_OK);
+    assert_int_equal(tp_batch_set_concurrency(b, 1), TP_OK);
+    assert_int_equal(tp_batch_run(b), TP_OK);
+    assert_int_equal(tp_result_status(tp_batch_result(b, 0)), TP_OK);
+    assert_int_equal(tp_result_status(tp_batch_result(b, 1)), TP_E_INVALID_ARGUMENT);
+    assert_true(tu_contains(tp_result_message(tp_batch_result(b, 1)), "cannot have a body"));
+    assert_int_equal(tp_result_status(tp_batch_result(b, 2)), TP_OK);
+    tp_batch_free(b);
+    assert_int_equal(fx_request_count(e->server), 2);
+    assert_string_equal(fx_request_at(e->server, 0)->method, "GET");
+    assert_int_equal(fx_request_at(e->server, 0)->body_len, 0);
+    assert_string_equal(fx_request_at(e->server, 1)->method, "DELETE");
+    assert_int_equal(fx_request_at(e->server, 1)->body_len, 2);
+}
+
 static void test_bad_arguments(void **state) {
     env *e = *state;
     tp_result *r = NULL;
@@ -150,6 +210,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_body_length_is_respected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_large_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_methods_without_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_method_kept_with_or_without_body, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_request_keeps_its_method, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_params_reusable, setup, teardown),
     };
