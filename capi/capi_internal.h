@@ -2,6 +2,7 @@
 #pragma once
 
 #include <new>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,12 +44,15 @@ struct tp_batch {
 
 namespace turso::platform::capi {
 
-// Runs f (returning tp_status); exceptions become TP_E_NOMEM / TP_E_INTERNAL.
+// Runs f (returning tp_status); exceptions become TP_E_NOMEM / TP_E_INTERNAL, and a size past
+// what a string can hold (only a caller's length can be that large) TP_E_INVALID_ARGUMENT.
 template <typename F> tp_status guard(F &&f) noexcept {
     try {
         return f();
     } catch (const std::bad_alloc &) {
         return TP_E_NOMEM;
+    } catch (const std::length_error &) {
+        return TP_E_INVALID_ARGUMENT;
     } catch (...) {
         return TP_E_INTERNAL;
     }
@@ -58,8 +62,9 @@ template <typename F> tp_status guard(F &&f) noexcept {
 // allocated leaves *out NULL and returns TP_E_NOMEM.
 tp_status deliver(tp_result **out, Result &&result) noexcept;
 
-// Runs f (returning a Result) and delivers it; an exception becomes a result of TP_E_NOMEM or
-// TP_E_INTERNAL (its message the status' sentence).
+// Runs f (returning a Result) and delivers it; an exception becomes a result of TP_E_NOMEM,
+// TP_E_INVALID_ARGUMENT (std::length_error, as in guard) or TP_E_INTERNAL (its message the
+// status' sentence).
 template <typename F> tp_status call_guarded(tp_result **out, F &&f) noexcept {
     if (!out) return TP_E_INVALID_ARGUMENT;
     *out = nullptr;
@@ -68,6 +73,8 @@ template <typename F> tp_status call_guarded(tp_result **out, F &&f) noexcept {
         return deliver(out, f());
     } catch (const std::bad_alloc &) {
         failure = TP_E_NOMEM;
+    } catch (const std::length_error &) {
+        failure = TP_E_INVALID_ARGUMENT;
     } catch (...) {
         failure = TP_E_INTERNAL;
     }

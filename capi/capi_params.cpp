@@ -5,6 +5,7 @@
 
 #include "encoding.h"
 #include "json.h"
+#include "request.h"
 
 using namespace turso::platform;
 using turso::platform::capi::guard;
@@ -96,7 +97,7 @@ TP_API tp_status tp_params_set_json(tp_params *params, const char *name, const c
 }
 
 TP_API tp_status tp_params_set_bytes(tp_params *params, const char *name, const void *data, size_t len) {
-    if (!data && len) return TP_E_INVALID_ARGUMENT;
+    if ((!data && len) || len > kMaxBodyBytes) return TP_E_INVALID_ARGUMENT;
     return guard([&] {
         ParamValue v;
         v.kind = ValueKind::Bytes;

@@ -40,6 +40,10 @@ tp_status call_typed(tp_client *client, const char *op_id, const TypedArg *args,
                 if (!a.value || a.len == 0)
                     return Result::failure(TP_E_INVALID_ARGUMENT, op->id,
                                            fn + ": " + a.name + " must not be empty");
+                if (a.len > kMaxBodyBytes)
+                    return Result::failure(TP_E_INVALID_ARGUMENT, op->id,
+                                           fn + ": " + a.name + " is larger than " +
+                                               std::to_string(kMaxBodyBytes) + " bytes");
                 positional[count++] = {a.name, std::string_view(a.value, a.len), true};
                 continue;
             }

@@ -225,7 +225,8 @@ TP_API tp_status tp_params_set_bool(tp_params *params, const char *name, int32_t
 TP_API tp_status tp_params_set_null(tp_params *params, const char *name);
 /* A value given as JSON text (an array, an object, or any JSON value), e.g. scopes or seed. */
 TP_API tp_status tp_params_set_json(tp_params *params, const char *name, const char *json);
-/* Bytes for a multipart file field ("file" of databases.seed and databases.upload_dump). */
+/* Bytes for a multipart file field ("file" of databases.seed and databases.upload_dump); len at
+ * most 2^32 (4 GiB), else TP_E_INVALID_ARGUMENT. */
 TP_API tp_status tp_params_set_bytes(tp_params *params, const char *name, const void *data, size_t len);
 /* Call settings, not sent: a cancel handle (borrowed: it must outlive the call; NULL removes
  * it) and a total timeout for this call overriding the client's (ms > 0; 0 = client's). */
@@ -239,7 +240,8 @@ TP_API tp_status tp_params_set_timeout_ms(tp_params *params, int32_t ms);
  * not modified, may be reused). Path parameters come from params; "org" falls back to the
  * client's default organization. *out receives the result (see the rules above); the return
  * value is its status. TP_E_INVALID_ARGUMENT for a NULL client or op_id, an unknown op_id,
- * a missing path parameter or an unknown parameter, with the message naming it. */
+ * a missing path parameter, an unknown parameter, or a path or query parameter that makes the
+ * request URL (percent-encoded) longer than 65536 bytes, with the message naming it. */
 TP_API tp_status tp_call(tp_client *client, const char *op_id, const tp_params *params, tp_result **out);
 
 /* Sends any request to the API: `method` ("GET", "POST", ...: letters, '-' and '_', sent in
@@ -248,7 +250,8 @@ TP_API tp_status tp_call(tp_client *client, const char *op_id, const tp_params *
  * application/json. NULL/0 is no body. GET and HEAD never carry one: a non-NULL body of length
  * 0 counts as none, a longer one is TP_E_INVALID_ARGUMENT. Any other method sends the body
  * given, an empty one as Content-Length: 0. Absolute URLs are refused, so the token never
- * leaves the configured host. */
+ * leaves the configured host. TP_E_INVALID_ARGUMENT too for a base URL and path longer than
+ * 65536 bytes together, or a body_len over 2^32 (4 GiB). */
 TP_API tp_status tp_request(tp_client *client, const char *method, const char *path, const char *body,
                             size_t body_len, tp_result **out);
 /* As tp_request, with call settings (cancel, timeout) from `call_params` (NULL = none; other
@@ -386,7 +389,8 @@ TP_API int32_t tp_op_param_required(int32_t i, int32_t j);
 /*
  * Each is tp_call of its operation: path parameters and required fields are positional (org
  * may be NULL for the client's default organization; every other one must be non-NULL and
- * non-empty), the rest go in params (NULL = none). Returns and hands back as tp_call does.
+ * non-empty; a file at most 2^32 bytes), the rest go in params (NULL = none). Returns and hands
+ * back as tp_call does.
  */
 
 /* BEGIN GENERATED OPERATIONS */

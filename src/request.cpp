@@ -38,6 +38,11 @@ std::string where(const Operation &op, std::string_view name) {
     return prefix(op) + "parameter '" + std::string(name) + "'";
 }
 
+// " is too long (...)": the end of the message for a value that made the URL too long.
+std::string too_long_for_url() {
+    return " is too long (the request URL may be at most " + std::to_string(kMaxUrlBytes) + " bytes)";
+}
+
 cJSON *add_item(cJSON *object, const char *wire, cJSON *item) {
     if (!item) throw std::bad_alloc();
     if (!cJSON_AddItemToObject(object, wire, item)) {
@@ -185,6 +190,10 @@ bool build_operation_request(const Options &options, const Operation &op, const 
                 return false;
             }
             out.url += percent_encode_segment(value);
+            if (out.url.size() > kMaxUrlBytes) {
+                error = where(op, name) + too_long_for_url();
+                return false;
+            }
             i = close + 1;
         }
     }
@@ -214,6 +223,10 @@ bool build_operation_request(const Options &options, const Operation &op, const 
             out.url += percent_encode_query(spec.wire);
             out.url += '=';
             out.url += percent_encode_query(text);
+            if (out.url.size() > kMaxUrlBytes) {
+                error = where(op, name) + too_long_for_url();
+                return false;
+            }
         } else if (spec.kind == TP_PARAM_BODY) {
             if (!body) {
                 body.reset(cJSON_CreateObject());
@@ -257,6 +270,14 @@ bool build_raw_request(const Options &options, std::string_view method, std::str
         }
     if (path.empty() || path.front() != '/') {
         error = "tp_request: path must start with '/' (absolute URLs are refused)";
+        return false;
+    }
+    if (options.base_url.size() + path.size() > kMaxUrlBytes) {
+        error = "tp_request: path" + too_long_for_url();
+        return false;
+    }
+    if (body.size() > kMaxBodyBytes) {
+        error = "tp_request: body_len is larger than " + std::to_string(kMaxBodyBytes) + " bytes";
         return false;
     }
     if (!is_valid_utf8(path)) {

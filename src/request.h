@@ -14,6 +14,13 @@
 
 namespace turso::platform {
 
+// Longest request URL (base URL, path and query, percent-encoded): far above what servers take
+// (turso-local answers 414 past 8 KiB) and below libcurl's 1 MiB request buffer, past which it
+// fails as if memory ran out.
+inline constexpr size_t kMaxUrlBytes = 65536;
+// Longest request body or file a caller may pass (a length past it is not a real buffer).
+inline constexpr uint64_t kMaxBodyBytes = uint64_t(1) << 32;
+
 struct HttpRequest {
     std::string method;
     std::string url;

@@ -165,6 +165,32 @@ static void test_batch_request_keeps_its_method(void **state) {
     assert_int_equal(fx_request_at(e->server, 1)->body_len, 2);
 }
 
+/* The URL limit (65536 bytes) is far above what a server takes, so a long path still goes out
+ * and the server decides (turso-local: 414). */
+static void test_long_path_up_to_the_limit_is_sent(void **state) {
+    env *e = *state;
+    size_t base = strlen(fx_url(e->server));
+    size_t n = 65536 - base;
+    char *path = malloc(n + 2);
+    assert_non_null(path);
+    memset(path, 'p', n + 1);
+    path[0] = '/';
+    path[n] = '\0';
+    tp_result *r = NULL;
+    assert_int_equal(tp_request(e->client, "GET", path, NULL, 0, &r), TP_OK);
+    tp_result_free(r);
+    assert_int_equal(fx_request_count(e->server), 1);
+    assert_int_equal(strlen(fx_request_at(e->server, 0)->target), n);
+    path[n] = 'p';
+    path[n + 1] = '\0';
+    r = NULL;
+    assert_int_equal(tp_request(e->client, "GET", path, NULL, 0, &r), TP_E_INVALID_ARGUMENT);
+    assert_true(tu_contains(tp_result_message(r), "65536"));
+    tp_result_free(r);
+    free(path);
+    assert_int_equal(fx_request_count(e->server), 1);
+}
+
 static void test_bad_arguments(void **state) {
     env *e = *state;
     tp_result *r = NULL;
@@ -212,6 +238,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_methods_without_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_method_kept_with_or_without_body, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_request_keeps_its_method, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_path_up_to_the_limit_is_sent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_params_reusable, setup, teardown),
     };

@@ -108,6 +108,61 @@ static void test_unknown_param_message_is_one_line(void **state) {
     tp_result_free(r);
 }
 
+static char *filled(size_t n, char c) {
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* Inputs too large to send are TP_E_INVALID_ARGUMENT naming what is too long, not TP_E_NOMEM
+ * (libcurl's failure for a request past its buffer) nor TP_E_INTERNAL (a length_error). */
+static void test_too_long_inputs(void **state) {
+    env *e = *state;
+    char *mib = filled(1 << 20, 'd');
+    tp_result *r = NULL;
+    expect_invalid(tp_databases_get(e->client, "acme", mib, NULL, &r), &r, "'db' is too long");
+    r = NULL;
+    expect_invalid(tp_databases_get(e->client, mib, "db1", NULL, &r), &r, "'org' is too long");
+    r = NULL;
+    assert_int_equal(tp_params_set_string(e->params, "org", "acme"), TP_OK);
+    assert_int_equal(tp_params_set_string(e->params, "db", mib), TP_OK);
+    expect_invalid(tp_call(e->client, "databases.get", e->params, &r), &r, "'db' is too long");
+    r = NULL;
+    assert_int_equal(tp_params_clear(e->params), TP_OK);
+    assert_int_equal(tp_params_set_string(e->params, "expiration", mib), TP_OK);
+    expect_invalid(tp_databases_create_token(e->client, "acme", "db1", e->params, &r), &r,
+                   "'expiration' is too long");
+    r = NULL;
+    mib[0] = '/';
+    expect_invalid(tp_request(e->client, "GET", mib, NULL, 0, &r), &r, "path is too long");
+    free(mib);
+
+    /* Lengths no buffer can have. */
+    const char byte = 'x';
+    r = NULL;
+    expect_invalid(tp_request(e->client, "POST", "/v1/x", &byte, SIZE_MAX, &r), &r, "body_len");
+    r = NULL;
+    expect_invalid(tp_request_with(e->client, "POST", "/v1/x", &byte, SIZE_MAX / 2, NULL, &r), &r,
+                   "body_len");
+    r = NULL;
+    expect_invalid(tp_databases_seed(e->client, "acme", "db1", &byte, SIZE_MAX, NULL, &r), &r, "file");
+    r = NULL;
+    expect_invalid(tp_databases_upload_dump(e->client, "acme", &byte, SIZE_MAX, NULL, &r), &r, "file");
+    assert_int_equal(tp_params_set_bytes(e->params, "file", &byte, SIZE_MAX), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_params_set_bytes(e->params, "file", &byte, (size_t)1 << 40), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_params_set_bytes(e->params, "file", &byte, 1), TP_OK);
+
+    tp_batch *b = NULL;
+    assert_int_equal(tp_batch_new(e->client, &b), TP_OK);
+    assert_int_equal(tp_batch_add_request(b, "POST", "/v1/x", &byte, SIZE_MAX, NULL), TP_OK);
+    assert_int_equal(tp_batch_run(b), TP_OK);
+    assert_int_equal(tp_result_status(tp_batch_result(b, 0)), TP_E_INVALID_ARGUMENT);
+    assert_true(tu_contains(tp_result_message(tp_batch_result(b, 0)), "body_len"));
+    tp_batch_free(b);
+}
+
 static void test_missing_path_param(void **state) {
     env *e = *state;
     assert_int_equal(tp_params_set_string(e->params, "org", "acme"), TP_OK);
@@ -211,6 +266,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_unknown_op, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_param, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_param_message_is_one_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_too_long_inputs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_path_param, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_org_without_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_null_and_empty_positional, setup, teardown),
