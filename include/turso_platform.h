@@ -68,7 +68,7 @@ typedef int32_t tp_status;
 #define TP_E_INTERNAL 3         /* a bug in this library; please report it */
 /* Transport */
 #define TP_E_NETWORK 10   /* could not connect, or the connection broke */
-#define TP_E_TIMEOUT 11   /* the connect or total timeout passed */
+#define TP_E_TIMEOUT 11   /* the call's timeout, or an attempt's connect timeout, passed */
 #define TP_E_TLS 12       /* TLS handshake or certificate verification failed */
 #define TP_E_CANCELLED 13 /* cancelled through tp_cancel or tp_batch_cancel */
 /* The answer */
@@ -116,8 +116,9 @@ typedef struct tp_cancel tp_cancel;
 typedef void (*tp_log_fn)(void *userdata, int32_t level, const char *message);
 
 /* New options with the defaults: no token, base URL "https://api.turso.tech", no default
- * organization, connect timeout 10 s, total timeout 60 s, 3 attempts with a 200 ms base delay,
- * TLS verification on, response limit 64 MiB, user agent "turso-platform/<version>".
+ * organization, connect timeout 10 s, timeout 60 s per call (retries included), 3 attempts with
+ * a 200 ms base delay, TLS verification on, response limit 64 MiB, 16 connections kept open,
+ * user agent "turso-platform/<version>".
  * Returns TP_OK, TP_E_INVALID_ARGUMENT (out is NULL) or TP_E_NOMEM. Free with tp_options_free. */
 TP_API tp_status tp_options_new(tp_options **out);
 
@@ -152,14 +153,23 @@ TP_API tp_status tp_options_set_org(tp_options *options, const char *org);
 /* Where locations.closest asks (default "https://region.turso.io/"), checked as the base URL.
  * It never gets the token. */
 TP_API tp_status tp_options_set_region_url(tp_options *options, const char *region_url);
-/* Milliseconds, > 0. */
+/* Milliseconds, > 0: the most one attempt may spend connecting (within the call's timeout). */
 TP_API tp_status tp_options_set_connect_timeout_ms(tp_options *options, int32_t ms);
-/* Milliseconds for one whole attempt, > 0. */
+/* Milliseconds, > 0: the most a whole call may take, every attempt and every wait before a retry
+ * included (tp_params_set_timeout_ms overrides it for one call). Each attempt gets what is left;
+ * a retry whose wait would not end in time is not made, so the call answers its last attempt's
+ * failure at once (TP_E_SERVER, TP_E_RATE_LIMITED, ...), or TP_E_TIMEOUT when the time ran out
+ * during an attempt. A call in a batch is timed from when it starts: time spent waiting for a
+ * free slot (tp_batch_set_concurrency) does not count. */
 TP_API tp_status tp_options_set_timeout_ms(tp_options *options, int32_t ms);
 /* Retry policy: at most max_attempts attempts in all (1 = no retry, at most 20), the delay
  * before retry n being base_delay_ms * 2^(n-1) with jitter, or Retry-After when the server
- * sends one (capped at 60 s). Retried: 429, 502, 503, 504 and connection failures; a POST only
- * when it certainly never reached the server (the connection could not be made). */
+ * sends one (capped at 60 s), all within the call's timeout. Retried for every method: 429 (the
+ * service answers it without processing the request, so even a POST is sent again) and a
+ * connection that could not be made (the request never left). Retried only for GET, HEAD,
+ * OPTIONS, PUT and DELETE, which may be repeated without changing the outcome: 502, 503, 504, a
+ * timed-out attempt and a connection that broke; never for POST, PATCH or any other method,
+ * since the server may have acted on it. */
 TP_API tp_status tp_options_set_retry(tp_options *options, int32_t max_attempts, int32_t base_delay_ms);
 TP_API tp_status tp_options_set_user_agent(tp_options *options, const char *user_agent);
 /* A PEM file of CA certificates to verify the server with, instead of the system's. */
@@ -229,7 +239,8 @@ TP_API tp_status tp_params_set_json(tp_params *params, const char *name, const c
  * most 2^32 (4 GiB), else TP_E_INVALID_ARGUMENT. */
 TP_API tp_status tp_params_set_bytes(tp_params *params, const char *name, const void *data, size_t len);
 /* Call settings, not sent: a cancel handle (borrowed: it must outlive the call; NULL removes
- * it) and a total timeout for this call overriding the client's (ms > 0; 0 = client's). */
+ * it) and a timeout for this whole call, retries and waits included as tp_options_set_timeout_ms
+ * says, overriding the client's (ms > 0; 0 = client's). */
 TP_API tp_status tp_params_set_cancel(tp_params *params, tp_cancel *cancel);
 TP_API tp_status tp_params_set_timeout_ms(tp_params *params, int32_t ms);
 

@@ -246,9 +246,10 @@ class Batch::Runner {
         log_attempt_end(opts_, outcome, item.transfer->elapsed_ms());
         pool_.release(item.handle);
         item.handle = nullptr;
-        int64_t delay = b_.cancelled_.load() ? -1
-                                             : retry_after_attempt(opts_, item.request, outcome,
-                                                                   item.transfer->headers, item.attempts);
+        int64_t delay = b_.cancelled_.load()
+                            ? -1
+                            : retry_after_attempt(opts_, item.request, outcome, item.transfer->headers,
+                                                  item.attempts, item.transfer->ms_left());
         if (delay >= 0) {
             log_retry(opts_, item.request, outcome, item.attempts, delay);
             item.wake = Clock::now() + std::chrono::milliseconds(delay);

@@ -93,7 +93,8 @@ Result Client::execute(const HttpRequest &request) {
             handle->easy, perform(*handle.get(), transfer, SpinPolicy::leaves_a_cpu(running.running())));
         log_attempt_end(options_, outcome, transfer.elapsed_ms());
         if (outcome.code == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
-        int64_t delay = retry_after_attempt(options_, request, outcome, transfer.headers, attempt);
+        int64_t delay =
+            retry_after_attempt(options_, request, outcome, transfer.headers, attempt, transfer.ms_left());
         if (delay >= 0) {
             log_retry(options_, request, outcome, attempt, delay);
             if (sleep_unless_cancelled(delay, request.cancel)) continue;

@@ -117,7 +117,9 @@ curl_slist *HeaderLists::get(const HttpRequest &request) const {
 
 Transfer::Transfer(const Options &options, const HeaderLists &header_lists, const HttpRequest &request,
                    const std::atomic<bool> *batch_cancel)
-    : options_(options), request_(request), batch_cancel_(batch_cancel), header_lists_(header_lists) {
+    : options_(options), request_(request), batch_cancel_(batch_cancel), header_lists_(header_lists),
+      timeout_ms_(request.timeout_ms > 0 ? request.timeout_ms : options.timeout_ms),
+      deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_)) {
     error_buffer_[0] = '\0';
 }
 
@@ -132,6 +134,11 @@ bool Transfer::cancelled() const {
 
 int64_t Transfer::elapsed_ms() const {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
+        .count();
+}
+
+int64_t Transfer::ms_left() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now())
         .count();
 }
 
@@ -226,8 +233,13 @@ void Transfer::prepare(PooledHandle &handle) {
     set(easy, CURLOPT_ERRORBUFFER, error_buffer_);
     set(easy, CURLOPT_URL, request_.url.c_str());
     set(easy, CURLOPT_HTTPHEADER, header_lists_.get(request_));
-    set(easy, CURLOPT_TIMEOUT_MS,
-        static_cast<long>(request_.timeout_ms > 0 ? request_.timeout_ms : options_.timeout_ms));
+    // What is left of the call's timeout, rounded up so that libcurl never gives up before the
+    // deadline (the retry decision then sees it passed); 0 would mean none, so at least 1 ms.
+    int64_t left_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline_ - std::chrono::steady_clock::now())
+            .count();
+    int64_t left_ms = (left_us + 999) / 1000;
+    set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(left_ms > 1 ? left_ms : 1));
     set(easy, CURLOPT_WRITEDATA, this);
     set(easy, CURLOPT_HEADERDATA, this);
     set(easy, CURLOPT_XFERINFODATA, this);
@@ -277,6 +289,10 @@ AttemptOutcome Transfer::finish(CURL *easy, CURLcode code) {
     } else if (code == CURLE_ABORTED_BY_CALLBACK || cancelled()) {
         o.transport_status = TP_E_CANCELLED;
         o.message = "cancelled";
+    } else if (code == CURLE_OPERATION_TIMEDOUT && ms_left() <= 0) {
+        // libcurl would name this attempt's share of it; the caller set the whole call's.
+        o.transport_status = TP_E_TIMEOUT;
+        o.message = "the call's timeout of " + std::to_string(timeout_ms_) + " ms passed";
     } else {
         o.transport_status = status_for_curl(code);
         o.message = error_buffer_[0] ? error_buffer_ : curl_easy_strerror(code);
@@ -313,7 +329,7 @@ Result make_result(Transfer &transfer, const AttemptOutcome &outcome, int32_t at
 }
 
 int64_t retry_after_attempt(const Options &options, const HttpRequest &request, const AttemptOutcome &outcome,
-                            const Headers &headers, int attempt) {
+                            const Headers &headers, int attempt, int64_t ms_left) {
     if (attempt >= options.max_attempts) return -1;
     if (request.cancel && request.cancel->is_triggered()) return -1;
     if (outcome.transport_status == TP_E_CANCELLED || outcome.transport_status == TP_E_RESPONSE_TOO_LARGE)
@@ -326,7 +342,8 @@ int64_t retry_after_attempt(const Options &options, const HttpRequest &request, 
                 retry_after = parse_retry_after_ms(h.second, static_cast<int64_t>(std::time(nullptr)));
                 break;
             }
-    return retry_delay_ms(attempt, options.base_delay_ms, retry_after, jitter_random());
+    int64_t delay = retry_delay_ms(attempt, options.base_delay_ms, retry_after, jitter_random());
+    return delay < ms_left ? delay : -1; // no retry the timeout would cut short before it began
 }
 
 void log_attempt_start(const Options &options, const HttpRequest &request) {

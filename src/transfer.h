@@ -42,6 +42,8 @@ struct AttemptOutcome {
 class Transfer {
   public:
     // `batch_cancel` (may be null) aborts the transfer when set, as the request's cancel does.
+    // The call's timeout (the request's, else the client's) starts now and bounds every attempt
+    // and every wait between them.
     Transfer(const Options &options, const HeaderLists &header_lists, const HttpRequest &request,
              const std::atomic<bool> *batch_cancel);
     ~Transfer();
@@ -55,6 +57,8 @@ class Transfer {
     bool cancelled() const;
     // Milliseconds since prepare().
     int64_t elapsed_ms() const;
+    // Milliseconds left of the call's timeout (<= 0 once it passed).
+    int64_t ms_left() const;
 
     const HttpRequest &request() const { return request_; }
     std::string body;
@@ -75,15 +79,18 @@ class Transfer {
     int sends_ = 0;               // how often libcurl was about to send the request this attempt
     bool refused_resend_ = false; // a non-idempotent request libcurl wanted to send again
     std::chrono::steady_clock::time_point started_;
+    int64_t timeout_ms_;
+    std::chrono::steady_clock::time_point deadline_;
     char error_buffer_[CURL_ERROR_SIZE];
 };
 
 // The result of a finished exchange: the transport failure, or the parsed answer.
 Result make_result(Transfer &transfer, const AttemptOutcome &outcome, int32_t attempts);
 
-// Whether to retry after attempt `attempt` (1-based) and after how long (ms); -1 = no retry.
+// Whether to retry after attempt `attempt` (1-based) and after how long (ms); -1 = no retry,
+// also when the wait would not end `ms_left` ms from now (the call's timeout).
 int64_t retry_after_attempt(const Options &options, const HttpRequest &request, const AttemptOutcome &outcome,
-                            const Headers &headers, int attempt);
+                            const Headers &headers, int attempt, int64_t ms_left);
 
 // "-> GET url", "<- 200 (12 ms)", and a warning before a retry.
 void log_attempt_start(const Options &options, const HttpRequest &request);

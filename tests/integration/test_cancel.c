@@ -94,9 +94,10 @@ static void test_cancel_during_retry_wait(void **state) {
     (void)state;
     fx_server *s = fx_start();
     tp_client *c = tu_fixture_client(s);
-    /* The server asks for a 30 s pause before the retry; the cancel must end the wait. If the
-     * library slept through it, the retry would get the 200 below and the call would succeed. */
-    fx_push(s, 503, "Retry-After: 30\r\n", "{\"error\":\"busy\"}", 0);
+    /* The server asks for a 5 s pause before the retry (within the client's 10 s timeout, so the
+     * wait is begun); the cancel must end it. If the library slept through it, the retry would
+     * get the 200 below and the call would succeed. */
+    fx_push(s, 503, "Retry-After: 5\r\n", "{\"error\":\"busy\"}", 0);
     fx_push(s, 200, NULL, "{}", 0);
     tp_cancel *cancel = NULL;
     assert_int_equal(tp_cancel_new(&cancel), TP_OK);

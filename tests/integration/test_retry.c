@@ -158,6 +158,38 @@ static void test_delete_retried_on_503(void **state) {
     tp_result_free(r);
 }
 
+/* The header's rule, method by method: 429 is retried for every method; 503 only for GET, HEAD,
+ * OPTIONS, PUT and DELETE, never for POST, PATCH or another method. */
+static void test_retry_rule_by_method(void **state) {
+    env *e = *state;
+    const struct {
+        const char *method;
+        int retried_on_503;
+    } cases[] = {{"GET", 1},    {"HEAD", 1}, {"OPTIONS", 1}, {"PUT", 1},
+                 {"DELETE", 1}, {"POST", 0}, {"PATCH", 0},   {"PROPFIND", 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int k = 0; k < 2; k++) {
+            int code = k == 0 ? 429 : 503;
+            int expect_retry = code == 429 || cases[i].retried_on_503;
+            int before = fx_request_count(e->server);
+            fx_push(e->server, code, NULL, "", 0);
+            fx_push(e->server, 200, NULL, "", 0);
+            tp_result *r = NULL;
+            tp_status st = tp_request(e->client, cases[i].method, "/v1/x", NULL, 0, &r);
+            if (tp_result_attempts(r) != (expect_retry ? 2 : 1))
+                fail_msg("%s answered %d: %d attempts", cases[i].method, code, tp_result_attempts(r));
+            assert_int_equal(st, expect_retry ? TP_OK : TP_E_SERVER);
+            tp_result_free(r);
+            if (!expect_retry) { /* drop the unused 200 */
+                r = NULL;
+                assert_int_equal(tp_request(e->client, "GET", "/v1/drain", NULL, 0, &r), TP_OK);
+                tp_result_free(r);
+            }
+            assert_int_equal(fx_request_count(e->server), before + 2);
+            assert_string_equal(fx_request_at(e->server, before)->method, cases[i].method);
+        }
+}
+
 static void test_retry_after_honoured(void **state) {
     env *e = *state;
     /* The base delay is 1 ms: only Retry-After can explain a gap of a second. */
@@ -238,6 +270,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_post_not_retried_on_5xx, setup, teardown),
         cmocka_unit_test_setup_teardown(test_post_retried_on_429, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_retried_on_503, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_rule_by_method, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_honoured, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_on_503_get, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retry_after_http_date, setup, teardown),
