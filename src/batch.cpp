@@ -117,14 +117,14 @@ class Batch::Runner {
             std::lock_guard<std::mutex> guard(b_.multi_mutex_);
             b_.multi_ = nullptr;
         }
-        if (multi_) pool_.release_multi(multi_);
+        pool_.release_multi(cache_); // keeps its connections if the client's budget allows
     }
 
     tp_status run() {
         counted_.emplace(b_.client_.calls_running(), b_.concurrency_); // until the run ends (spin.h)
-        multi_ = pool_.acquire_multi(); // connections of earlier batches stay warm in it
-        long keep = b_.concurrency_;
-        curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, keep);
+        cache_ = pool_.acquire_multi(); // connections of earlier batches stay warm in it
+        multi_ = cache_->multi;
+        curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(b_.concurrency_));
         {
             std::lock_guard<std::mutex> guard(b_.multi_mutex_);
             b_.multi_ = multi_;
@@ -139,6 +139,7 @@ class Batch::Runner {
         while (done_ < total_ && !b_.cancelled_.load()) {
             wake_due();
             start_ready();
+            keep_fewer_once_all_started();
             int still = 0;
             CURLMcode mc = curl_multi_perform(multi_, &still);
             if (mc == CURLM_OUT_OF_MEMORY) throw std::bad_alloc();
@@ -186,6 +187,16 @@ class Batch::Runner {
         return false;
     }
 
+    // Once every call has started, each one that ends closes its connection while more stay open
+    // than the client keeps between calls (tp_options_set_max_connections), so that the batch
+    // ends with connections the pool can keep rather than too many, all closed.
+    void keep_fewer_once_all_started() {
+        if (trimming_ || !ready_.empty() || !waiting_.empty()) return;
+        int32_t keep = opts_.max_connections < b_.concurrency_ ? opts_.max_connections : b_.concurrency_;
+        curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(keep));
+        trimming_ = true;
+    }
+
     void finished() {
         ++done_;
         if (b_.progress_)
@@ -227,7 +238,7 @@ class Batch::Runner {
                                                            &b_.cancelled_);
             item.handle = pool_.acquire();
             log_attempt_start(opts_, item.request);
-            item.transfer->prepare(*item.handle);
+            item.transfer->prepare(*item.handle, cache_->sockets);
             curl_easy_setopt(item.handle->easy, CURLOPT_PRIVATE, static_cast<void *>(&item));
             ++item.attempts;
             if (curl_multi_add_handle(multi_, item.handle->easy) != CURLM_OK) {
@@ -285,7 +296,9 @@ class Batch::Runner {
     Batch &b_;
     const Options &opts_;
     HandlePool &pool_;
-    CURLM *multi_ = nullptr;
+    BatchCache *cache_ = nullptr;
+    CURLM *multi_ = nullptr; // cache_'s
+    bool trimming_ = false;  // keep_fewer_once_all_started did its part
     std::optional<RunningCalls> counted_;
     SpinPolicy spin_;
     std::optional<SpinWait> wait_;

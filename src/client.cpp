@@ -88,7 +88,7 @@ Result Client::execute(const HttpRequest &request) {
     Transfer transfer(options_, header_lists_, request, nullptr);
     for (int attempt = 1;; ++attempt) {
         log_attempt_start(options_, request);
-        transfer.prepare(*handle.get());
+        transfer.prepare(*handle.get(), handle->sockets);
         AttemptOutcome outcome = transfer.finish(
             handle->easy, perform(*handle.get(), transfer, SpinPolicy::leaves_a_cpu(running.running())));
         log_attempt_end(options_, outcome, transfer.elapsed_ms());

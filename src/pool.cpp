@@ -1,6 +1,8 @@
 #include "pool.h"
 
 #include <new>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace turso::platform {
 
@@ -12,9 +14,27 @@ void global_init() {
     static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
     if (rc != CURLE_OK) throw std::bad_alloc();
 }
+
+// As libcurl opens and closes its sockets, plus the count of the cache they belong to.
+curl_socket_t open_socket(void *count, curlsocktype, struct curl_sockaddr *address) {
+    curl_socket_t s = socket(address->family, address->socktype, address->protocol);
+    if (s != CURL_SOCKET_BAD) static_cast<SocketCount *>(count)->open.fetch_add(1, std::memory_order_relaxed);
+    return s;
+}
+
+int close_socket(void *count, curl_socket_t s) {
+    static_cast<SocketCount *>(count)->open.fetch_sub(1, std::memory_order_relaxed);
+    return close(s);
+}
+
+size_t open_sockets(const SocketCount &count) {
+    int n = count.open.load(std::memory_order_relaxed);
+    return n > 0 ? static_cast<size_t>(n) : 0;
+}
 } // namespace
 
-HandlePool::HandlePool(int max_idle) : max_idle_(max_idle > 0 ? static_cast<size_t>(max_idle) : 1) {
+HandlePool::HandlePool(int max_connections)
+    : max_connections_(max_connections > 0 ? static_cast<size_t>(max_connections) : 1) {
     global_init();
     share_ = curl_share_init();
     if (!share_) throw std::bad_alloc();
@@ -23,13 +43,13 @@ HandlePool::HandlePool(int max_idle) : max_idle_(max_idle > 0 ? static_cast<size
     curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    idle_.reserve(max_idle_);
+    idle_.reserve(max_connections_);
     idle_multis_.reserve(kMaxIdleMultis);
 }
 
 HandlePool::~HandlePool() {
-    for (CURLM *m : idle_multis_)
-        curl_multi_cleanup(m);
+    for (BatchCache *c : idle_multis_)
+        destroy(c);
     for (PooledHandle *h : idle_)
         destroy(h);
     curl_share_cleanup(share_); // last: every easy handle using it is gone
@@ -43,11 +63,56 @@ void HandlePool::unlock(CURL *, curl_lock_data data, void *self) {
     static_cast<HandlePool *>(self)->share_locks_[data].unlock();
 }
 
+void HandlePool::count_sockets(CURL *easy, SocketCount *count) {
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, &open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, static_cast<void *>(count));
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, &close_socket);
+    curl_easy_setopt(easy, CURLOPT_CLOSESOCKETDATA, static_cast<void *>(count));
+}
+
 void HandlePool::destroy(PooledHandle *handle) {
     if (!handle) return;
-    if (handle->multi) curl_multi_cleanup(handle->multi);
+    if (handle->multi) curl_multi_cleanup(handle->multi); // closes its sockets: counts them down
     if (handle->easy) curl_easy_cleanup(handle->easy);
     delete handle;
+}
+
+void HandlePool::destroy(BatchCache *cache) {
+    if (!cache) return;
+    if (cache->multi) curl_multi_cleanup(cache->multi);
+    delete cache;
+}
+
+void HandlePool::evict_over_budget(std::vector<PooledHandle *> &handles, std::vector<BatchCache *> &caches) {
+    // An idle cache keeps its sockets unchanged (libcurl only acts on a multi handle when called).
+    while (idle_connections_ > max_connections_) {
+        size_t oldest_handle = idle_.size(), oldest_cache = idle_multis_.size();
+        uint64_t oldest = UINT64_MAX;
+        for (size_t i = 0; i < idle_.size(); ++i)
+            if (open_sockets(idle_[i]->sockets) && idle_[i]->idle_since < oldest) {
+                oldest = idle_[i]->idle_since;
+                oldest_handle = i;
+            }
+        for (size_t i = 0; i < idle_multis_.size(); ++i)
+            if (open_sockets(idle_multis_[i]->sockets) && idle_multis_[i]->idle_since < oldest) {
+                oldest = idle_multis_[i]->idle_since;
+                oldest_cache = i;
+                oldest_handle = idle_.size();
+            }
+        if (oldest_cache < idle_multis_.size()) {
+            BatchCache *c = idle_multis_[oldest_cache];
+            caches.push_back(c); // first: if it throws, the pool still has it
+            uncount(open_sockets(c->sockets));
+            idle_multis_.erase(idle_multis_.begin() + static_cast<long>(oldest_cache));
+        } else if (oldest_handle < idle_.size()) {
+            PooledHandle *h = idle_[oldest_handle];
+            handles.push_back(h);
+            uncount(open_sockets(h->sockets));
+            idle_.erase(idle_.begin() + static_cast<long>(oldest_handle));
+        } else {
+            idle_connections_ = 0; // nothing holds a socket: the count was off; start again
+        }
+    }
 }
 
 PooledHandle *HandlePool::acquire() {
@@ -56,6 +121,7 @@ PooledHandle *HandlePool::acquire() {
         if (!idle_.empty()) {
             PooledHandle *h = idle_.back();
             idle_.pop_back();
+            uncount(open_sockets(h->sockets));
             return h;
         }
     }
@@ -67,50 +133,75 @@ PooledHandle *HandlePool::acquire() {
         destroy(h);
         throw std::bad_alloc();
     }
-    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 2L);
+    // One connection kept per handle: after each call libcurl closes any other it holds.
+    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 1L);
     return h;
 }
 
 void HandlePool::release(PooledHandle *handle) {
     if (!handle) return;
-    {
+    std::vector<PooledHandle *> handles;
+    std::vector<BatchCache *> caches;
+    try {
         std::lock_guard<std::mutex> guard(mutex_);
-        if (idle_.size() < max_idle_) {
+        if (idle_.size() < max_connections_) {
+            handle->idle_since = ++releases_;
             idle_.push_back(handle); // capacity reserved: never throws
-            return;
+            idle_connections_ += open_sockets(handle->sockets);
+            handle = nullptr;
+            evict_over_budget(handles, caches);
         }
+    } catch (...) {
+        // No room to note a victim: the budget is met at the next release.
     }
     destroy(handle);
+    for (PooledHandle *h : handles)
+        destroy(h);
+    for (BatchCache *c : caches)
+        destroy(c);
 }
 
-} // namespace turso::platform
-
-namespace turso::platform {
-
-CURLM *HandlePool::acquire_multi() {
+BatchCache *HandlePool::acquire_multi() {
     {
         std::lock_guard<std::mutex> guard(mutex_);
         if (!idle_multis_.empty()) {
-            CURLM *m = idle_multis_.back();
+            BatchCache *c = idle_multis_.back();
             idle_multis_.pop_back();
-            return m;
+            uncount(open_sockets(c->sockets));
+            return c;
         }
     }
-    CURLM *m = curl_multi_init();
-    if (!m) throw std::bad_alloc();
-    return m;
+    auto *c = new BatchCache();
+    c->multi = curl_multi_init();
+    if (!c->multi) {
+        delete c;
+        throw std::bad_alloc();
+    }
+    return c;
 }
 
-void HandlePool::release_multi(CURLM *multi) {
-    if (!multi) return;
-    {
+void HandlePool::release_multi(BatchCache *cache) {
+    if (!cache) return;
+    std::vector<PooledHandle *> handles;
+    std::vector<BatchCache *> caches;
+    try {
         std::lock_guard<std::mutex> guard(mutex_);
-        if (idle_multis_.size() < kMaxIdleMultis) {
-            idle_multis_.push_back(multi);
-            return;
+        size_t open = open_sockets(cache->sockets);
+        if (idle_multis_.size() < kMaxIdleMultis && open <= max_connections_) {
+            cache->idle_since = ++releases_;
+            idle_multis_.push_back(cache); // capacity reserved: never throws
+            idle_connections_ += open;
+            cache = nullptr;
+            evict_over_budget(handles, caches);
         }
+    } catch (...) {
+        // As in release.
     }
-    curl_multi_cleanup(multi);
+    destroy(cache);
+    for (PooledHandle *h : handles)
+        destroy(h);
+    for (BatchCache *c : caches)
+        destroy(c);
 }
 
 } // namespace turso::platform

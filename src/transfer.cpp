@@ -191,7 +191,7 @@ int Transfer::on_prereq(void *self, char *, char *, int, int) {
     return CURL_PREREQFUNC_OK;
 }
 
-void Transfer::prepare(PooledHandle &handle) {
+void Transfer::prepare(PooledHandle &handle, SocketCount &sockets) {
     CURL *easy = handle.easy;
     curl_mime_free(mime_);
     mime_ = nullptr;
@@ -230,6 +230,7 @@ void Transfer::prepare(PooledHandle &handle) {
     }
 
     // This call's: every option a previous call of the handle may have set is set again.
+    HandlePool::count_sockets(easy, &sockets);
     set(easy, CURLOPT_ERRORBUFFER, error_buffer_);
     set(easy, CURLOPT_URL, request_.url.c_str());
     set(easy, CURLOPT_HTTPHEADER, header_lists_.get(request_));

@@ -50,8 +50,9 @@ class Transfer {
     Transfer(const Transfer &) = delete;
     Transfer &operator=(const Transfer &) = delete;
 
-    // Sets `easy` up for one attempt (resetting what a previous one left). Throws std::bad_alloc.
-    void prepare(PooledHandle &handle);
+    // Sets `easy` up for one attempt (resetting what a previous one left), its new connections
+    // counted in `sockets` (of the multi handle it runs on). Throws std::bad_alloc.
+    void prepare(PooledHandle &handle, SocketCount &sockets);
     // The attempt's outcome once libcurl finished it with `code`.
     AttemptOutcome finish(CURL *easy, CURLcode code);
     bool cancelled() const;

@@ -528,6 +528,25 @@ int fx_connection_count(fx_server *s) {
     return n;
 }
 
+int fx_open_connection_count(fx_server *s) {
+    pthread_mutex_lock(&s->mu);
+    int n = 0;
+    for (int i = 0; i < s->conn_count; i++)
+        n += s->conns[i]->fd >= 0;
+    pthread_mutex_unlock(&s->mu);
+    return n;
+}
+
+int fx_wait_open_connections_at_most(fx_server *s, int n, int timeout_ms) {
+    int64_t until = fx_now_ms() + timeout_ms;
+    int open;
+    while ((open = fx_open_connection_count(s)) > n && fx_now_ms() < until) {
+        struct timespec ts = {0, 5 * 1000000};
+        nanosleep(&ts, NULL);
+    }
+    return open;
+}
+
 int fx_max_in_flight(fx_server *s) {
     pthread_mutex_lock(&s->mu);
     int n = s->max_in_flight;

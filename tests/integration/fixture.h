@@ -52,6 +52,10 @@ char *fx_header(const fx_request *request, const char *name);
 
 /* Connections accepted so far. */
 int fx_connection_count(fx_server *server);
+/* Connections open now (a client's close is seen within ~20 ms). */
+int fx_open_connection_count(fx_server *server);
+/* Blocks until at most n connections are open or timeout_ms passed; returns the count. */
+int fx_wait_open_connections_at_most(fx_server *server, int n, int timeout_ms);
 /* Most requests seen being handled at the same time (received, not yet answered). */
 int fx_max_in_flight(fx_server *server);
 /* Blocks until at least n requests arrived or timeout_ms passed; returns the count. */

@@ -1,4 +1,7 @@
-/* Keep-alive: sequential calls on one client reuse one connection, observed server-side. */
+/* Keep-alive: sequential calls on one client reuse one connection, and the client keeps at most
+ * tp_options_set_max_connections connections open between calls, batches included; observed
+ * server-side. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,11 +68,112 @@ static void test_server_close_is_survived(void **state) {
     fx_stop(s);
 }
 
+static tp_client *client_keeping(fx_server *s, int32_t max_connections) {
+    tp_options *o = tu_options(fx_url(s));
+    assert_int_equal(tp_options_set_max_connections(o, max_connections), TP_OK);
+    return tu_client(o);
+}
+
+/* Runs n tokens.validate at concurrency c; each answer takes 100 ms, so all c are in flight. */
+static void run_batch(tp_client *c, int n, int concurrency) {
+    tp_batch *b = NULL;
+    assert_int_equal(tp_batch_new(c, &b), TP_OK);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(tp_batch_add(b, "tokens.validate", NULL, NULL), TP_OK);
+    assert_int_equal(tp_batch_set_concurrency(b, concurrency), TP_OK);
+    assert_int_equal(tp_batch_run(b), TP_OK);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(tp_result_status(tp_batch_result(b, i)), TP_OK);
+    tp_batch_free(b);
+}
+
+/* A 64-wide batch needs 64 connections while it runs; with max_connections 1 only one may stay
+ * open after it (they all did: the batch's multi handle kept 64, and four were pooled). */
+static void test_batch_leaves_at_most_max_connections(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    fx_set_default(s, 200, NULL, "{}", 100);
+    tp_client *c = client_keeping(s, 1);
+    run_batch(c, 64, 64);
+    assert_true(fx_connection_count(s) >= 32); /* the batch did run them side by side */
+    int open = fx_wait_open_connections_at_most(s, 1, 3000);
+    if (open > 1) fail_msg("%d connections open after the batch, max_connections is 1", open);
+    /* And a single call afterwards does not add to them. */
+    tp_result *r = NULL;
+    assert_int_equal(tp_tokens_validate(c, NULL, &r), TP_OK);
+    tp_result_free(r);
+    open = fx_wait_open_connections_at_most(s, 1, 3000);
+    if (open > 1) fail_msg("%d connections open after a call, max_connections is 1", open);
+    tp_client_free(c);
+    fx_stop(s);
+}
+
+/* With room for them, a batch's connections stay open for the next batch; past the limit the
+ * least recently used are closed, single calls' and batches' together. */
+static void test_connections_kept_within_the_limit(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    fx_set_default(s, 200, NULL, "{}", 100);
+    tp_client *c = client_keeping(s, 8);
+    run_batch(c, 8, 8);
+    assert_int_equal(fx_connection_count(s), 8);
+    run_batch(c, 8, 8);
+    assert_int_equal(fx_connection_count(s), 8); /* all reused */
+    /* 32 at once: once all have started, the batch keeps 8 of them. */
+    run_batch(c, 32, 32);
+    int open = fx_wait_open_connections_at_most(s, 8, 3000);
+    if (open > 8) fail_msg("%d connections open after the batch, max_connections is 8", open);
+    assert_true(open >= 1);
+    /* A single call's connection is one more: the oldest idle one goes. */
+    fx_set_default(s, 200, NULL, "{}", 0);
+    tp_result *r = NULL;
+    assert_int_equal(tp_tokens_validate(c, NULL, &r), TP_OK);
+    tp_result_free(r);
+    open = fx_wait_open_connections_at_most(s, 8, 3000);
+    if (open > 8) fail_msg("%d connections open after a call, max_connections is 8", open);
+    tp_client_free(c);
+    fx_stop(s);
+}
+
+/* Single calls from many threads at once: no more than max_connections stay open after. */
+typedef struct {
+    tp_client *client;
+} caller;
+
+static void *call_once(void *arg) {
+    caller *k = arg;
+    tp_result *r = NULL;
+    tp_tokens_validate(k->client, NULL, &r);
+    tp_result_free(r);
+    return NULL;
+}
+
+static void test_concurrent_single_calls_within_the_limit(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    fx_set_default(s, 200, NULL, "{}", 100);
+    tp_client *c = client_keeping(s, 2);
+    caller k = {c};
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, call_once, &k), 0);
+    for (int i = 0; i < 8; i++)
+        pthread_join(t[i], NULL);
+    assert_true(fx_connection_count(s) >= 4);
+    int open = fx_wait_open_connections_at_most(s, 2, 3000);
+    if (open > 2) fail_msg("%d connections open after the calls, max_connections is 2", open);
+    tp_client_free(c);
+    fx_stop(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sequential_calls_share_a_connection),
         cmocka_unit_test(test_mixed_methods_and_bodies_share_a_connection),
         cmocka_unit_test(test_server_close_is_survived),
+        cmocka_unit_test(test_batch_leaves_at_most_max_connections),
+        cmocka_unit_test(test_connections_kept_within_the_limit),
+        cmocka_unit_test(test_concurrent_single_calls_within_the_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
