@@ -63,7 +63,7 @@ typedef int32_t tp_status;
 
 #define TP_OK 0
 /* Caller errors and the library's own */
-#define TP_E_INVALID_ARGUMENT 1 /* a NULL, empty, non-UTF-8, too long or unknown argument; the message names it */
+#define TP_E_INVALID_ARGUMENT 1 /* NULL, empty, non-UTF-8, too long or unknown; the message names it */
 #define TP_E_NOMEM 2            /* memory ran out */
 #define TP_E_INTERNAL 3         /* a bug in this library; please report it */
 /* Transport */
@@ -132,8 +132,8 @@ TP_API tp_status tp_options_new(tp_options **out);
  * error, never skipped: a token (from whichever source is used) or organization that is not
  * UTF-8, holds a control character such as CR or LF, or is longer than 8192 bytes; a base URL
  * that tp_options_set_base_url refuses (e.g. "localhost:8080", a trailing space, user:password@).
- * Returns TP_OK, TP_E_INVALID_ARGUMENT (out is NULL, or such a value; *out is then NULL) or
- * TP_E_NOMEM. */
+ * Returns TP_OK, TP_E_INVALID_ARGUMENT (out is NULL, or such a value; *out is then NULL, and
+ * which value it was is not reported: check them against these rules) or TP_E_NOMEM. */
 TP_API tp_status tp_options_from_env(tp_options **out);
 
 /* Frees options; NULL is fine. Clients made from them are unaffected. */
