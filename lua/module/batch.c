@@ -5,6 +5,38 @@
 
 #include "internal.h"
 
+#define TL_BATCH_MT "turso.batch"
+
+/* Owns a tp_batch and counts it among its client's batches, from before the batch is made until
+ * it is freed. It is a to-be-closed slot of c:batch, so that happens when c:batch returns or
+ * raises, not when the collector gets to it; its user value keeps the client's userdata alive. */
+typedef struct batch_guard {
+    tp_batch *batch;
+    tl_client *owner; /* NULL once released */
+} batch_guard;
+
+static int batch_release(lua_State *L) {
+    batch_guard *g = luaL_checkudata(L, 1, TL_BATCH_MT);
+    tp_batch_free(g->batch);
+    g->batch = NULL;
+    tl_client *c = g->owner;
+    g->owner = NULL;
+    if (c && --c->batches == 0 && c->draining) {
+        tp_client_free(c->draining); /* closed by Lua code while this batch used it */
+        c->draining = NULL;
+    }
+    return 0;
+}
+
+void tl_batch_register(lua_State *L) {
+    luaL_newmetatable(L, TL_BATCH_MT);
+    lua_pushcfunction(L, batch_release);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, batch_release);
+    lua_setfield(L, -2, "__close");
+    lua_pop(L, 1);
+}
+
 typedef struct progress_ctx {
     lua_State *L;
     int fn_idx; /* 0 = no Lua progress function */
@@ -32,11 +64,19 @@ static void on_progress(void *userdata, int32_t done, int32_t total) {
     }
 }
 
+/* The string at idx of call i, which must hold no NUL byte (C strings would end there). */
+static const char *call_text(lua_State *L, int idx, lua_Integer i, const char *what) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (strlen(s) != len) luaL_error(L, "batch: call %d: the %s contains a NUL byte", (int)i, what);
+    return s;
+}
+
 /* Adds call i; a raw request's "METHOD PATH" goes into labels[i], to name it in its error. */
 static void add_call(lua_State *L, tp_batch *batch, tp_params *params, int entry, lua_Integer i, int labels) {
     tp_status status;
     if (lua_geti(L, entry, 1) == LUA_TSTRING) {
-        const char *id = lua_tostring(L, -1);
+        const char *id = call_text(L, -1, i, "operation id");
         int op_index = tl_op_index_checked(L, id);
         lua_geti(L, entry, 2);
         tp_params_clear(params);
@@ -49,6 +89,8 @@ static void add_call(lua_State *L, tp_batch *batch, tp_params *params, int entry
         lua_getfield(L, entry, "body");
         if (!lua_isstring(L, -3) || !lua_isstring(L, -2))
             luaL_error(L, "batch: call %d must be {\"op.id\", {args}} or {method=, path=, body=}", (int)i);
+        call_text(L, -3, i, "method");
+        call_text(L, -2, i, "path");
         if (lua_istable(L, -1)) {
             tl_encode_json(L, -1, 0);
             lua_replace(L, -2);
@@ -105,9 +147,18 @@ int tl_client_batch(lua_State *L) {
     lua_pushnil(L); /* slot for an error raised by the progress function */
     int err_idx = lua_gettop(L);
 
-    tl_box *batch_box = tl_box_new(L, TL_BOX_BATCH);
-    if (tp_batch_new(c->client, (tp_batch **)&batch_box->ptr) != TP_OK) luaL_error(L, "not enough memory");
-    tp_batch *batch = batch_box->ptr;
+    batch_guard *guard = lua_newuserdatauv(L, sizeof *guard, 1);
+    guard->batch = NULL;
+    guard->owner = NULL;
+    luaL_setmetatable(L, TL_BATCH_MT);
+    lua_pushvalue(L, 1);
+    lua_setiuservalue(L, -2, 1);
+    lua_toclose(L, -1);
+    if (!c->client) luaL_error(L, "attempt to use a closed turso.client"); /* by a finalizer */
+    guard->owner = c;
+    c->batches++;
+    if (tp_batch_new(c->client, &guard->batch) != TP_OK) luaL_error(L, "not enough memory");
+    tp_batch *batch = guard->batch;
     if (concurrency) tp_batch_set_concurrency(batch, concurrency);
     tl_box *params = tl_box_new(L, TL_BOX_PARAMS);
     if (tp_params_new((tp_params **)&params->ptr) != TP_OK) luaL_error(L, "not enough memory");
@@ -122,6 +173,9 @@ int tl_client_batch(lua_State *L) {
         lua_pop(L, 1);
     }
 
+    /* Closed while the calls were read (a metamethod, a finalizer): it does not start. Closed
+     * once it runs, it runs to its end (client_close). */
+    if (!c->client) luaL_error(L, "attempt to use a closed turso.client");
     progress_ctx ctx = {L, fn_idx, 0, err_idx, batch, tl_current_cancel(L)};
     tp_batch_set_progress(batch, on_progress, &ctx);
     tp_batch_run(batch);

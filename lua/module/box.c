@@ -1,5 +1,5 @@
-/* Boxes: userdata owning a tp_params, tp_result or tp_batch, freed by __gc, so that a Lua
- * error raised while one is alive cannot leak it. */
+/* Boxes: userdata owning a tp_params or tp_result, freed by __gc, so that a Lua error raised
+ * while one is alive cannot leak it. (Batches have their own guard, in batch.c.) */
 #include "internal.h"
 
 static int box_gc(lua_State *L) {
@@ -11,9 +11,6 @@ static int box_gc(lua_State *L) {
             break;
         case TL_BOX_RESULT:
             tp_result_free(box->ptr);
-            break;
-        case TL_BOX_BATCH:
-            tp_batch_free(box->ptr);
             break;
         }
         box->ptr = NULL;

@@ -25,10 +25,26 @@ static void check_option(lua_State *L, tp_status status, const char *key) {
         luaL_error(L, "turso.client: bad value for '%s': %s", key, tp_status_message(status));
 }
 
+const char *tl_check_text(lua_State *L, int idx, const char *where, const char *what) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (s && strlen(s) != len) luaL_error(L, "%s: %s contains a NUL byte", where, what);
+    return s;
+}
+
 static const char *opt_string(lua_State *L, const char *key) {
     if (lua_type(L, -1) != LUA_TSTRING)
         luaL_error(L, "turso.client: '%s' must be a string, got a %s", key, luaL_typename(L, -1));
-    return lua_tostring(L, -1);
+    size_t len;
+    const char *s = lua_tolstring(L, -1, &len);
+    if (strlen(s) != len) luaL_error(L, "turso.client: '%s' contains a NUL byte", key);
+    return s;
+}
+
+static int opt_bool(lua_State *L, const char *key) {
+    if (!lua_isboolean(L, -1))
+        luaL_error(L, "turso.client: '%s' must be a boolean, got a %s", key, luaL_typename(L, -1));
+    return lua_toboolean(L, -1);
 }
 
 static int32_t opt_int(lua_State *L, const char *key) {
@@ -63,13 +79,11 @@ static void apply_option(lua_State *L, tp_options *o, const char *key) {
         s = tp_options_set_max_connections(o, opt_int(L, key));
     else if (strcmp(key, "max_response_bytes") == 0)
         s = tp_options_set_max_response_bytes(o, opt_int(L, key));
-    else if (strcmp(key, "verify_tls") == 0) {
-        luaL_argexpected(L, lua_isboolean(L, -1), 1, "boolean verify_tls");
-        s = tp_options_set_verify_tls(o, lua_toboolean(L, -1));
-    } else if (strcmp(key, "verbose") == 0) {
-        luaL_argexpected(L, lua_isboolean(L, -1), 1, "boolean verbose");
-        s = tp_options_set_log(o, lua_toboolean(L, -1) ? log_to_stderr : NULL, NULL, TP_LOG_DEBUG);
-    } else if (strcmp(key, "retries") == 0 || strcmp(key, "retry_delay_ms") == 0) {
+    else if (strcmp(key, "verify_tls") == 0)
+        s = tp_options_set_verify_tls(o, opt_bool(L, key));
+    else if (strcmp(key, "verbose") == 0)
+        s = tp_options_set_log(o, opt_bool(L, key) ? log_to_stderr : NULL, NULL, TP_LOG_DEBUG);
+    else if (strcmp(key, "retries") == 0 || strcmp(key, "retry_delay_ms") == 0) {
         return; /* applied together below */
     } else {
         luaL_error(L,
@@ -82,7 +96,9 @@ static void apply_option(lua_State *L, tp_options *o, const char *key) {
     check_option(L, s, key);
 }
 
-/* retries = how many times a failed attempt is retried (attempts = retries + 1). */
+/* retries = how many times a failed attempt is retried (attempts = retries + 1). The ranges
+ * are tp_options_set_retry's (1 to 20 attempts, a delay of 0 to 60000 ms), checked here so
+ * that the message names the Lua option. */
 static void apply_retry(lua_State *L, tp_options *o, int opts) {
     lua_getfield(L, opts, "retries");
     int has_retries = !lua_isnil(L, -1);
@@ -92,7 +108,8 @@ static void apply_retry(lua_State *L, tp_options *o, int opts) {
     int32_t delay = has_delay ? opt_int(L, "retry_delay_ms") : 200;
     lua_pop(L, 2);
     if (!has_retries && !has_delay) return;
-    if (retries < 0) luaL_error(L, "turso.client: 'retries' must be >= 0");
+    if (retries < 0 || retries > 19) luaL_error(L, "turso.client: 'retries' must be from 0 to 19");
+    if (delay < 0 || delay > 60000) luaL_error(L, "turso.client: 'retry_delay_ms' must be from 0 to 60000");
     check_option(L, tp_options_set_retry(o, retries + 1, delay), "retries");
 }
 
@@ -109,7 +126,8 @@ int tl_client_new(lua_State *L) {
     lua_settop(L, 1);
     /* The handle is created closed, then opened, so a failure leaves nothing half made. */
     tl_client *c = lua_newuserdatauv(L, sizeof *c, 1);
-    c->client = NULL;
+    c->client = c->draining = NULL;
+    c->batches = 0;
     luaL_setmetatable(L, TL_CLIENT_MT);
     lua_newtable(L); /* namespace cache */
     lua_setiuservalue(L, -2, 1);
@@ -146,6 +164,8 @@ static int call_op(lua_State *L, tl_client *c, int op_index, int args_idx) {
     if (tp_params_new((tp_params **)&params->ptr) != TP_OK) luaL_error(L, "not enough memory");
     tl_fill_params(L, op_index, args_idx, params->ptr);
     tl_box *result = tl_box_new(L, TL_BOX_RESULT);
+    /* Lua code (a metamethod of args, a finalizer run by an allocation) may have closed it. */
+    if (!c->client) luaL_error(L, "attempt to use a closed turso.client");
     tp_call(c->client, tp_op_id(op_index), params->ptr, (tp_result **)&result->ptr);
     return tl_push_outcome(L, result->ptr, tp_op_id(op_index));
 }
@@ -164,7 +184,8 @@ static int namespace_method(lua_State *L) {
 /* c:call(id, args) */
 static int client_call(lua_State *L) {
     tl_client *c = tl_check_client(L, 1);
-    const char *id = luaL_checkstring(L, 2);
+    luaL_checkstring(L, 2);
+    const char *id = tl_check_text(L, 2, "call", "the operation id");
     int op_index = tl_op_index_checked(L, id);
     return call_op(L, c, op_index, 3);
 }
@@ -172,8 +193,10 @@ static int client_call(lua_State *L) {
 /* c:request(method, path[, body]): body is a JSON string or a table (encoded). */
 static int client_request(lua_State *L) {
     tl_client *c = tl_check_client(L, 1);
-    const char *method = luaL_checkstring(L, 2);
-    const char *path = luaL_checkstring(L, 3);
+    luaL_checkstring(L, 2);
+    luaL_checkstring(L, 3);
+    const char *method = tl_check_text(L, 2, "request", "the method");
+    const char *path = tl_check_text(L, 3, "request", "the path");
     const char *body = NULL;
     size_t len = 0;
     if (lua_istable(L, 4) || tl_is_null(L, 4)) {
@@ -189,6 +212,7 @@ static int client_request(lua_State *L) {
     tp_cancel *cancel = tl_current_cancel(L);
     if (cancel) tp_params_set_cancel(params->ptr, cancel);
     tl_box *result = tl_box_new(L, TL_BOX_RESULT);
+    if (!c->client) luaL_error(L, "attempt to use a closed turso.client"); /* see call_op */
     tp_request_with(c->client, method, path, body, len, params->ptr, (tp_result **)&result->ptr);
     lua_pushfstring(L, "%s %s", method, path);
     const char *label = lua_tostring(L, -1);
@@ -205,9 +229,16 @@ static int client_base_url(lua_State *L) {
     return 1;
 }
 
+/* c:close(), __close and __gc: idempotent, never raises. While batches use the client (the
+ * close came from Lua code running inside one), the handle closes now and the last batch to
+ * end frees the client (tl_batch_register's guard). */
 static int client_close(lua_State *L) {
     tl_client *c = luaL_checkudata(L, 1, TL_CLIENT_MT);
-    tp_client_free(c->client);
+    if (!c->client) return 0;
+    if (c->batches > 0)
+        c->draining = c->client;
+    else
+        tp_client_free(c->client);
     c->client = NULL;
     return 0;
 }
@@ -269,6 +300,7 @@ static int client_index(lua_State *L) {
     luaL_checkudata(L, 1, TL_CLIENT_MT);
     size_t len;
     const char *key = luaL_checklstring(L, 2, &len);
+    if (strlen(key) != len) luaL_error(L, "turso.client: a namespace or method name contains a NUL byte");
     lua_getfield(L, lua_upvalueindex(1), key);
     if (!lua_isnil(L, -1)) return 1;
     lua_getiuservalue(L, 1, 1);

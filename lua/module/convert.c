@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-#define MAX_DEPTH 200
+#define MAX_DEPTH 1000 /* tables within tables, as json_decode and cJSON accept */
 
 void tl_push_null(lua_State *L) {
     lua_getfield(L, LUA_REGISTRYINDEX, TL_NULL_KEY);
@@ -84,6 +84,7 @@ typedef struct sbuf {
     char *data;
     size_t len, cap;
     lua_State *L;
+    int seen; /* stack slot of a table: the tables being encoded, to tell a cycle */
 } sbuf;
 
 static int sbuf_gc(lua_State *L) {
@@ -242,8 +243,29 @@ static void encode_object(lua_State *L, sbuf *b, int idx, int pretty, int depth)
     lua_remove(L, keys_idx);
 }
 
+static void encode_number(lua_State *L, sbuf *b, int idx) {
+    char num[64];
+    if (lua_isinteger(L, idx)) {
+        snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+    } else {
+        double d = lua_tonumber(L, idx);
+        if (!isfinite(d)) luaL_error(L, "cannot encode as JSON: %f is not a JSON number", d);
+        snprintf(num, sizeof num, "%.17g", d);
+    }
+    sbuf_str(b, num);
+}
+
+/* Marks the table at idx as being encoded (on = 1) or done (on = 0). */
+static void mark_seen(lua_State *L, sbuf *b, int idx, int on) {
+    lua_pushvalue(L, idx);
+    if (on)
+        lua_pushboolean(L, 1);
+    else
+        lua_pushnil(L);
+    lua_rawset(L, b->seen);
+}
+
 static void encode(lua_State *L, sbuf *b, int idx, int pretty, int depth) {
-    if (depth > MAX_DEPTH) luaL_error(L, "cannot encode as JSON: tables nested too deeply (a cycle?)");
     luaL_checkstack(L, 6, "JSON nested too deeply");
     switch (lua_type(L, idx)) {
     case LUA_TNIL:
@@ -252,18 +274,9 @@ static void encode(lua_State *L, sbuf *b, int idx, int pretty, int depth) {
     case LUA_TBOOLEAN:
         sbuf_str(b, lua_toboolean(L, idx) ? "true" : "false");
         return;
-    case LUA_TNUMBER: {
-        char num[64];
-        if (lua_isinteger(L, idx)) {
-            snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
-        } else {
-            double d = lua_tonumber(L, idx);
-            if (!isfinite(d)) luaL_error(L, "cannot encode as JSON: %f is not a JSON number", d);
-            snprintf(num, sizeof num, "%.17g", d);
-        }
-        sbuf_str(b, num);
+    case LUA_TNUMBER:
+        encode_number(L, b, idx);
         return;
-    }
     case LUA_TSTRING: {
         size_t len;
         const char *s = lua_tolstring(L, idx, &len);
@@ -277,6 +290,13 @@ static void encode(lua_State *L, sbuf *b, int idx, int pretty, int depth) {
         }
         break;
     case LUA_TTABLE: {
+        lua_pushvalue(L, idx);
+        if (lua_rawget(L, b->seen) != LUA_TNIL)
+            luaL_error(L, "cannot encode as JSON: a table contains itself");
+        lua_pop(L, 1);
+        if (depth >= MAX_DEPTH)
+            luaL_error(L, "cannot encode as JSON: tables nested more than %d levels deep", MAX_DEPTH);
+        mark_seen(L, b, idx, 1);
         lua_Integer n = 0;
         int kind = table_kind(L, idx, &n);
         if (kind == 'a') {
@@ -296,6 +316,7 @@ static void encode(lua_State *L, sbuf *b, int idx, int pretty, int depth) {
             luaL_error(L, "cannot encode as JSON: a table mixes keys (a list is keyed 1..n, an "
                           "object by strings)");
         }
+        mark_seen(L, b, idx, 0);
         return;
     }
     default:
@@ -314,11 +335,14 @@ void tl_encode_json(lua_State *L, int idx, int pretty) {
     lua_pushcfunction(L, sbuf_gc);
     lua_setfield(L, -2, "__gc");
     lua_setmetatable(L, -2);
+    lua_newtable(L);
+    b->seen = lua_gettop(L);
     encode(L, b, idx, pretty, 0);
     lua_pushlstring(L, b->data ? b->data : "", b->len);
     free(b->data);
     b->data = NULL;
-    lua_remove(L, -2);
+    lua_remove(L, -3); /* the buffer */
+    lua_remove(L, -2); /* the seen table */
 }
 
 static int null_tostring(lua_State *L) {

@@ -3,15 +3,17 @@
  * The values are those convert.c makes from a tree: arrays carry turso.array, null is
  * turso.null, integral numbers within the int64 range are integers. Stricter than cJSON (RFC
  * 8259: no control characters in strings, no lone surrogates); and a string keeps a \u0000. */
+#include <locale.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define MAX_DEPTH 1000 /* as cJSON's nesting limit, so both accept the same documents */
-#define MAX_NUMBER 63  /* characters of one number, as the C API's scanner */
-#define BATCH 64       /* values gathered on the stack before they go into their table */
+#define MAX_DEPTH 1000  /* as cJSON's nesting limit, so both accept the same documents */
+#define SHORT_NUMBER 63 /* characters of a number converted from a buffer on the stack */
+#define BATCH 64        /* values gathered on the stack before they go into their table */
 
 typedef struct decoder {
     lua_State *L;
@@ -145,6 +147,24 @@ static int push_string(decoder *d) {
     return 1;
 }
 
+/* A number longer than the stack buffer (JSON sets no limit), as a float: no integer of that
+ * many digits fits in int64. strtod with the locale's decimal point, as Lua converts, since
+ * lua_stringtonumber gives up past 200 characters when the locale's point is not '.'. */
+static int push_long_number(lua_State *L, const char *start, size_t len) {
+    char *text = malloc(len + 1);
+    if (!text) luaL_error(L, "not enough memory to decode JSON");
+    memcpy(text, start, len);
+    text[len] = '\0';
+    char *dot = memchr(text, '.', len);
+    if (dot) *dot = lua_getlocaledecpoint();
+    char *end;
+    double n = strtod(text, &end);
+    int ok = end == text + len;
+    free(text);
+    if (ok) lua_pushnumber(L, n);
+    return ok;
+}
+
 static int digits(decoder *d) {
     const char *start = d->p;
     while (d->p < d->end && *d->p >= '0' && *d->p <= '9')
@@ -170,12 +190,15 @@ static int push_number(decoder *d) {
         if (!digits(d)) return 0;
     }
     size_t len = (size_t)(d->p - start);
-    char text[MAX_NUMBER + 1];
-    if (len > MAX_NUMBER) return 0;
-    memcpy(text, start, len);
-    text[len] = '\0';
-    /* Lua's own conversion: exact integers, and the decimal point whatever the locale. */
-    if (lua_stringtonumber(d->L, text) == 0) return 0;
+    if (len <= SHORT_NUMBER) {
+        char text[SHORT_NUMBER + 1];
+        memcpy(text, start, len);
+        text[len] = '\0';
+        /* Lua's own conversion: exact integers, and the decimal point whatever the locale. */
+        if (lua_stringtonumber(d->L, text) == 0) return 0;
+    } else if (!push_long_number(d->L, start, len)) {
+        return 0;
+    }
     if (!lua_isinteger(d->L, -1)) {
         lua_Number n = lua_tonumber(d->L, -1);
         if (n == floor(n) && n >= -9223372036854775808.0 && n < 9223372036854775808.0) {

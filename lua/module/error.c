@@ -90,6 +90,13 @@ int tl_push_outcome(lua_State *L, const tp_result *result, const char *fallback_
         push_success(L, result);
         return 1;
     }
+    /* Arguments the library refused before sending anything (a wrong type, an empty or too
+     * long value, a relative path) are misuse, which raises, as the module's own checks do. */
+    if (result && tp_result_status(result) == TP_E_INVALID_ARGUMENT && tp_result_attempts(result) == 0) {
+        const char *op = tp_result_op(result);
+        if (!op) op = fallback_op;
+        luaL_error(L, "%s: %s", op, without_prefix(tp_result_message(result), op));
+    }
     lua_pushnil(L);
     tl_push_error(L, result, fallback_op);
     return 2;

@@ -21,13 +21,18 @@
 #define TL_MODULE_KEY "turso.module"
 #define TL_CANCEL_KEY "turso.cancel"
 
-/* A client handle: the userdata holds only the pointer; NULL once closed. */
+/* A client handle. Lua code can run inside c:batch (its progress function, metamethods of its
+ * calls, finalizers) and may close the client there: the library's client must outlive the
+ * batch, so a close while batches use it only hides the handle (client = NULL) and the last
+ * batch to end frees it (draining). */
 typedef struct tl_client {
-    tp_client *client;
+    tp_client *client;   /* NULL once closed */
+    tp_client *draining; /* closed while batches used it: freed when the last one ends */
+    int batches;         /* batches on this client being built or running */
 } tl_client;
 
 /* Boxes own C handles while Lua code may raise, so an error never leaks them. */
-enum { TL_BOX_PARAMS, TL_BOX_RESULT, TL_BOX_BATCH };
+enum { TL_BOX_PARAMS, TL_BOX_RESULT };
 typedef struct tl_box {
     int kind;
     void *ptr;
@@ -53,8 +58,9 @@ int tl_push_json(lua_State *L, const char *text, size_t len);
 /* error.c */
 void tl_push_error(lua_State *L, const tp_result *result, const char *fallback_op);
 void tl_error_register(lua_State *L);
-/* Pushes what an operation gives Lua: the value (or true / raw body), else nil, err. Returns
- * the number of values pushed. */
+/* Pushes what a single call gives Lua: the value (or true / raw body), else nil, err; raises
+ * when the library refused its arguments before sending (TP_E_INVALID_ARGUMENT). Returns the
+ * number of values pushed. */
 int tl_push_outcome(lua_State *L, const tp_result *result, const char *fallback_op);
 /* Pushes the value on success or the error table on failure (one value). Returns 1 on
  * success, 0 on failure. */
@@ -68,9 +74,13 @@ tp_cancel *tl_current_cancel(lua_State *L);
 tl_client *tl_check_client(lua_State *L, int idx); /* raises when closed */
 void tl_client_register(lua_State *L);
 int tl_client_new(lua_State *L);
+/* The string at idx, which must hold no NUL byte (C strings would end there): else raises
+ * "<where>: <what> contains a NUL byte". */
+const char *tl_check_text(lua_State *L, int idx, const char *where, const char *what);
 
 /* batch.c */
 int tl_client_batch(lua_State *L);
+void tl_batch_register(lua_State *L);
 
 /* introspection helpers (ops.c) */
 int tl_op_index_checked(lua_State *L, const char *op_id); /* raises on an unknown id */

@@ -57,8 +57,11 @@ static int is_client(lua_State *L) {
     return 1;
 }
 
+/* turso.status_name(code): codes are int32; anything outside is unknown, not truncated. */
 static int status_name(lua_State *L) {
-    lua_pushstring(L, tp_status_name((tp_status)luaL_checkinteger(L, 1)));
+    lua_Integer code = luaL_checkinteger(L, 1);
+    if (code < INT32_MIN || code > INT32_MAX) code = -1; /* no status is negative */
+    lua_pushstring(L, tp_status_name((tp_status)code));
     return 1;
 }
 
@@ -90,6 +93,7 @@ int turso_lua_open_into(lua_State *L) {
     tl_convert_register(L);
     tl_error_register(L);
     tl_client_register(L);
+    tl_batch_register(L);
 
     luaL_setfuncs(L, functions, 0);
     lua_pushstring(L, tp_version());

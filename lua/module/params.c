@@ -75,7 +75,13 @@ void tl_fill_params(lua_State *L, int op_index, int args_idx, tp_params *params)
             if (lua_type(L, -2) != LUA_TSTRING)
                 luaL_error(L, "%s: arguments are named (name = value), got a %s key", op,
                            luaL_typename(L, -2));
-            const char *name = lua_tostring(L, -2);
+            size_t name_len;
+            const char *name = lua_tolstring(L, -2, &name_len);
+            if (strlen(name) != name_len) {
+                tl_push_param_list(L, op_index);
+                luaL_error(L, "%s: an argument name contains a NUL byte (it takes: %s)", op,
+                           lua_tostring(L, -1));
+            }
             int param = tl_op_param_find(op_index, name);
             if (param < 0) {
                 tl_push_param_list(L, op_index);

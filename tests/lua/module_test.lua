@@ -131,7 +131,60 @@ t.test("json_encode raises on what JSON cannot hold", function()
   t.raises(function() turso.json_encode(0 / 0) end, "not a JSON number")
   local cycle = {}
   cycle.self = cycle
-  t.raises(function() turso.json_encode(cycle) end, "nested too deeply")
+  t.raises(function() turso.json_encode(cycle) end, "a table contains itself")
+  local deep = {cycle = {{cycle}}}
+  t.raises(function() turso.json_encode(deep) end, "a table contains itself")
+end)
+
+t.test("JSON nesting: encode and decode both take 1000 levels, and say so past them", function()
+  local function nest(levels)
+    local top = turso.array {}
+    local cur = top
+    for _ = 2, levels do
+      cur[1] = turso.array {}
+      cur = cur[1]
+    end
+    return top
+  end
+  local text = turso.json_encode(nest(1000))
+  t.check(text == string.rep("[", 1000) .. string.rep("]", 1000), "1000 levels encode")
+  t.check(turso.json_decode(text) ~= nil, "and decode back")
+  t.eq(#turso.json_encode(turso.json_decode(text), true) > 0, true, "pretty too")
+  t.raises(function() turso.json_encode(nest(1001)) end, "nested more than 1000 levels deep")
+  local v, err = turso.json_decode(string.rep("[", 1001) .. string.rep("]", 1001))
+  t.check(v == nil and err == "not valid JSON", "1001 levels do not decode")
+  -- The same table twice, side by side, is no cycle.
+  local shared = {1, 2}
+  t.eq(turso.json_encode({a = shared, b = {shared, shared}}), '{"a":[1,2],"b":[[1,2],[1,2]]}', "shared table")
+end)
+
+t.test("json_decode takes numbers of any length, as JSON does", function()
+  local long = "0.1000000000000000000000000000000000000000000000000000000000000001" -- 66 characters
+  t.eq(turso.json_decode(long), 0.1, "a 66-character fraction")
+  t.eq(turso.json_decode("[" .. long .. "]")[1], 0.1, "inside an array")
+  t.eq(turso.json_decode("-" .. long), -0.1, "negative")
+  local one = "1." .. string.rep("0", 300)
+  t.eq(turso.json_decode(one), 1, "300 zeros after the point")
+  t.eq(math.type(turso.json_decode(one)), "integer", "integral, so an integer as short ones are")
+  local big = turso.json_decode(string.rep("9", 400))
+  t.eq(math.type(big), "float", "400 digits: a float")
+  t.eq(big, math.huge, "past the double range, as strtod and shorter numbers give")
+  t.eq(turso.json_decode("12345678901234567890123456789012345678901234567890123456789012345e-60"),
+       12345.678901234567890123456789, "64 characters with an exponent")
+  for _, bad in ipairs {"1." .. string.rep("0", 100) .. ".", string.rep("1", 100) .. "e", "-" .. string.rep("0", 80),
+                        "0" .. string.rep("1", 80), string.rep("1", 70) .. "x"} do
+    local v, err = turso.json_decode(bad)
+    t.check(v == nil and err == "not valid JSON", "refused: " .. bad:sub(1, 30))
+  end
+end)
+
+t.test("status_name: codes outside int32 are unknown, not truncated", function()
+  t.eq(turso.status_name(0), "TP_OK", "0")
+  t.eq(turso.status_name(24), "TP_E_NOT_FOUND", "24")
+  for _, code in ipairs {2 ^ 32, 2 ^ 32 + 24, math.mininteger, math.maxinteger, 2 ^ 31, -2 ^ 31 - 1, -1, 999} do
+    t.eq(turso.status_name(math.tointeger(code)), "TP_E_UNKNOWN", "code " .. string.format("%.0f", code))
+  end
+  t.raises(function() turso.status_name(1.5) end, "number has no integer representation")
 end)
 
 t.test("turso.client falls back to the environment and checks options", function()
@@ -143,8 +196,37 @@ t.test("turso.client falls back to the environment and checks options", function
   t.raises(function() turso.client {timeout_ms = "soon"} end, "'timeout_ms' must be an integer")
   t.raises(function() turso.client {token = 5} end, "'token' must be a string")
   t.raises(function() turso.client {base_url = "ftp://x"} end, "bad value for 'base_url'")
-  t.raises(function() turso.client {retries = -1} end, "'retries' must be >= 0")
+  t.raises(function() turso.client {retries = -1} end, "'retries' must be from 0 to 19")
+  t.raises(function() turso.client {retries = 20} end, "'retries' must be from 0 to 19")
+  t.raises(function() turso.client {retries = 2147483647} end, "'retries' must be from 0 to 19")
+  t.raises(function() turso.client {retries = math.maxinteger} end, "'retries' is out of range")
+  t.raises(function() turso.client {retry_delay_ms = 60001} end, "'retry_delay_ms' must be from 0 to 60000")
+  t.raises(function() turso.client {retry_delay_ms = -1} end, "'retry_delay_ms' must be from 0 to 60000")
+  turso.client({retries = 19, retry_delay_ms = 60000}):close()
+  turso.client({retries = 0, retry_delay_ms = 0}):close()
+  t.raises(function() turso.client {verify_tls = "yes"} end, "'verify_tls' must be a boolean, got a string")
+  t.raises(function() turso.client {verify_tls = {}} end, "'verify_tls' must be a boolean, got a table")
+  t.raises(function() turso.client {verbose = 1} end, "'verbose' must be a boolean, got a number")
   t.raises(function() turso.client "x" end, "table expected")
+  c:close()
+end)
+
+t.test("strings with a NUL byte are refused, not cut there", function()
+  for _, key in ipairs {"token", "base_url", "org", "region_url", "user_agent", "ca_file", "proxy"} do
+    t.raises(function() turso.client {[key] = "http://a\0b"} end, "turso.client: '" .. key .. "' contains a NUL byte")
+  end
+  local c = turso.client {token = "t", base_url = "http://127.0.0.1:9", org = "o", retries = 0}
+  t.raises(function() c:request("GET", "/v1/locations\0/junk") end, "request: the path contains a NUL byte")
+  t.raises(function() c:request("GET\0X", "/v1/locations") end, "request: the method contains a NUL byte")
+  t.raises(function() c:call("locations.list\0x", {}) end, "call: the operation id contains a NUL byte")
+  t.raises(function() c:batch {{method = "GET", path = "/v1/locations\0/junk"}} end,
+           "batch: call 1: the path contains a NUL byte")
+  t.raises(function() c:batch {{method = "DELETE\0", path = "/v1/x"}} end, "batch: call 1: the method contains a NUL byte")
+  t.raises(function() c:batch {{"locations.list", {}}, {"locations.list\0x", {}}} end,
+           "batch: call 2: the operation id contains a NUL byte")
+  t.raises(function() c.databases.get {["db\0x"] = "a"} end, "databases.get: an argument name contains a NUL byte")
+  t.raises(function() c.databases.get {db = "victim\0-user42"} end, "argument 'db' contains a NUL byte")
+  t.raises(function() return c["databases\0x"] end, "a namespace or method name contains a NUL byte")
   c:close()
 end)
 
@@ -175,6 +257,89 @@ t.test("misuse raises before anything is sent", function()
   t.raises(function() c:batch {42} end, "call 1 is a number")
   t.raises(function() c:request(nil, "/x") end, "string expected")
   c:close()
+end)
+
+t.test("arguments the library refuses before sending raise too, naming the operation once", function()
+  local c = turso.client {token = "t", base_url = "http://127.0.0.1:9", org = "o", retries = 0}
+  for _, case in ipairs {{1, "an integer"}, {true, "a boolean"}, {{1, 2}, "JSON"}, {turso.null, "null"},
+                         {1.5, "a number"}} do
+    t.raises(function() c.databases.get {db = case[1]} end,
+             "databases.get: parameter 'db' must be a string, not " .. case[2])
+  end
+  t.raises(function() c.databases.get {db = ""} end, "databases.get: parameter 'db' must not be empty")
+  t.raises(function() c:call("databases.get", {db = 7}) end, "databases.get: parameter 'db' must be a string")
+  local ok, err = pcall(c.databases.get, {db = ""})
+  t.check(not ok and not tostring(err):find("databases.get: databases.get", 1, true), "op once: " .. tostring(err))
+  t.raises(function() c:request("GET", "v1/locations") end, "GET v1/locations: path must start with '/'")
+  t.raises(function() c:request("GET", "/v1/locations", "{}") end, "GET /v1/locations:")
+  local bare = turso.client {token = "t", base_url = "http://127.0.0.1:9", retries = 0}
+  t.raises(function() bare.databases.list {} end, "databases.list: missing parameter 'org'")
+  bare:close()
+  -- In a batch the other calls have run: the refusal stays in place as a value, so that their
+  -- results are not lost.
+  local results, failed = c:batch({{"databases.get", {db = 1}}, {"databases.get", {db = ""}}}, {progress = false})
+  t.eq(failed, 2, "both failed")
+  t.eq(results[1].status, "TP_E_INVALID_ARGUMENT", "status in place")
+  t.check(results[1].message:find("must be a string", 1, true), "message: " .. results[1].message)
+  t.eq(tostring(results[2]), "databases.get: " .. results[2].message .. " (TP_E_INVALID_ARGUMENT)", "op once")
+  t.check(not results[2].message:find("databases.get", 1, true), "message without the op")
+  c:close()
+end)
+
+t.test("closing a client from Lua code run inside its batch is safe", function()
+  -- Port 9 refuses at once, so each call ends with TP_E_NETWORK and progress runs per call.
+  local function client() return turso.client {token = "t", base_url = "http://127.0.0.1:9", retries = 0} end
+  local calls = {}
+  for i = 1, 20 do calls[i] = {"locations.list", {}} end
+  -- From the progress function: the batch runs to its end, then the client is freed.
+  local c = client()
+  local seen = 0
+  local results, failed = c:batch(calls, {concurrency = 2, progress = function(done)
+    seen = done
+    if done == 1 then c:close() end
+  end})
+  t.eq(#results, 20, "every result")
+  t.eq(failed, 20, "each refused by the port")
+  t.eq(results[20].status, "TP_E_NETWORK", "the last call ran")
+  t.eq(seen, 20, "progress to the end")
+  t.eq(tostring(c), "turso.client (closed)", "closed")
+  t.raises(function() c:batch(calls) end, "attempt to use a closed turso.client")
+  c:close() -- still harmless
+  -- A batch inside the progress function of another, both on the client closed by the inner one.
+  c = client()
+  local inner
+  local outer = c:batch({calls[1], calls[2], calls[3]}, {concurrency = 1, progress = function(done)
+    if done == 1 then inner = c:batch({calls[1]}, {progress = function() c:close() end}) end
+  end})
+  t.eq(#outer, 3, "the outer batch ends")
+  t.eq(#inner, 1, "the inner batch ends")
+  t.eq(tostring(c), "turso.client (closed)", "closed after both")
+  -- From metamethods of the calls table, while the batch is built: it does not start.
+  c = client()
+  local by_len = setmetatable({}, {__len = function() c:close() return 2 end,
+                                   __index = function() return calls[1] end})
+  t.raises(function() c:batch(by_len, {progress = false}) end, "attempt to use a closed turso.client")
+  c = client()
+  local by_index = setmetatable({}, {__len = function() return 3 end, __index = function(_, i)
+    if i == 2 then c:close() end
+    return calls[1]
+  end})
+  t.raises(function() c:batch(by_index, {progress = false}) end, "attempt to use a closed turso.client")
+  -- From a metamethod of a single call's arguments.
+  c = client()
+  local args = setmetatable({}, {__index = function() c:close() return "x" end})
+  t.raises(function() c.databases.get(args) end, "attempt to use a closed turso.client")
+  -- From the finalizer of an object collected during a batch.
+  c = client()
+  local results2 = c:batch(calls, {concurrency = 2, progress = function(done)
+    if done == 1 then
+      setmetatable({}, {__gc = function() c:close() end})
+      collectgarbage()
+    end
+  end})
+  t.eq(#results2, 20, "every result")
+  t.eq(tostring(c), "turso.client (closed)", "closed by the finalizer")
+  collectgarbage()
 end)
 
 t.test("closed handles raise; __close and __gc free them", function()
