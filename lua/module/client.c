@@ -138,7 +138,14 @@ int tl_client_new(lua_State *L) {
     lua_pushcfunction(L, options_gc);
     lua_setfield(L, -2, "__gc");
     lua_setmetatable(L, -2);
-    if (tp_options_from_env(o) != TP_OK) luaL_error(L, "turso.client: not enough memory");
+    tp_status from_env = tp_options_from_env(o);
+    if (from_env == TP_E_NOMEM) luaL_error(L, "turso.client: not enough memory");
+    if (from_env != TP_OK)
+        luaL_error(
+            L, "turso.client: the environment holds a value that cannot be used: a token (TURSO_API_TOKEN, "
+               "TURSO_TOKEN or the turso CLI's settings.json) or TURSO_ORG that is not UTF-8, holds a "
+               "control character or is too long, or a TURSO_API_BASEURL / TURSO_BASE_URL that is not "
+               "an http(s) URL");
     if (has_opts) {
         lua_pushnil(L);
         while (lua_next(L, 1)) {

@@ -28,8 +28,12 @@ static void set_one(lua_State *L, const char *op, int op_index, int param, tp_pa
             status = tp_params_set_bytes(params, name, s, len);
         else if (strlen(s) != len)
             return (void)luaL_error(L, "%s: argument '%s' contains a NUL byte", op, name);
-        else
+        else {
             status = tp_params_set_string(params, name, s);
+            /* The name is known, so a refusal is about the text. */
+            if (status == TP_E_INVALID_ARGUMENT)
+                return (void)luaL_error(L, "%s: argument '%s' is not valid UTF-8", op, name);
+        }
         break;
     }
     case LUA_TNUMBER:

@@ -267,6 +267,7 @@ t.test("arguments the library refuses before sending raise too, naming the opera
              "databases.get: parameter 'db' must be a string, not " .. case[2])
   end
   t.raises(function() c.databases.get {db = ""} end, "databases.get: parameter 'db' must not be empty")
+  t.raises(function() c.databases.get {db = "a\xff"} end, "databases.get: argument 'db' is not valid UTF-8")
   t.raises(function() c:call("databases.get", {db = 7}) end, "databases.get: parameter 'db' must be a string")
   local ok, err = pcall(c.databases.get, {db = ""})
   t.check(not ok and not tostring(err):find("databases.get: databases.get", 1, true), "op once: " .. tostring(err))
