@@ -1,7 +1,9 @@
 -- The command layer: `tursh db list`, `tursh group create NAME --location L`, ... for people
 -- used to the official CLI. Each command calls operations of the module and prints the answer
--- for people, or as JSON with --json. Exit codes: 0 done, 1 the API said no, 2 usage.
--- The platform token is never printed; tokens minted are (that is what minting is for).
+-- for people, or as JSON with --json. Exit codes: 0 done, 1 the API said no, 2 usage; either
+-- way one line on stderr. What the module raises for the user's input (a name that is not
+-- UTF-8, an --org it refuses) is a usage error. The platform token is never printed; tokens
+-- minted are (that is what minting is for). Text from the server is escaped (pretty.escape).
 local turso = require "turso"
 local cli = require "tursh.cli"
 local pretty = require "tursh.pretty"
@@ -9,6 +11,7 @@ local pretty = require "tursh.pretty"
 local M = {}
 
 local function say(...) io.stdout:write(...) io.stdout:write("\n") end
+local esc = pretty.escape
 
 local function join(list)
   if type(list) ~= "table" then return list == nil and "" or tostring(list) end
@@ -62,8 +65,8 @@ local commands = {
       if not r then return nil, err end
       return r, function()
         local db = type(r) == "table" and r.database or {}
-        say(string.format("Created database %s in group %s%s.", a[1], group,
-          db.Hostname and (" at " .. db.Hostname) or ""))
+        say(esc(string.format("Created database %s in group %s%s.", a[1], group,
+          db.Hostname and (" at " .. tostring(db.Hostname)) or "")))
       end
     end,
   },
@@ -80,7 +83,7 @@ local commands = {
     run = function(c, a)
       local r, err = c.databases.delete{db = a[1]}
       if not r then return nil, err end
-      return r, function() say("Destroyed database ", a[1], ".") end
+      return r, function() say("Destroyed database ", esc(a[1]), ".") end
     end,
   },
   {
@@ -89,7 +92,7 @@ local commands = {
       local expiration, authorization = token_args(opts)
       local r, err = c.databases.create_token{db = a[1], expiration = expiration, authorization = authorization}
       if not r then return nil, err end
-      return r, function() say(r.jwt) end
+      return r, function() say(esc(r.jwt)) end
     end,
   },
   {
@@ -98,7 +101,7 @@ local commands = {
       local r, err = c.databases.rotate_tokens{db = a[1]}
       if not r then return nil, err end
       local answer = type(r) == "table" and r or {database = a[1], invalidated = true}
-      return answer, function() say("Invalidated every token of database ", a[1], ".") end
+      return answer, function() say("Invalidated every token of database ", esc(a[1]), ".") end
     end,
   },
   {
@@ -121,7 +124,7 @@ local commands = {
       if not opts.location then return nil, nil, "group create: --location is required" end
       local r, err = c.groups.create{name = a[1], location = opts.location}
       if not r then return nil, err end
-      return r, function() say("Created group ", a[1], " in ", opts.location, ".") end
+      return r, function() say(esc("Created group " .. a[1] .. " in " .. opts.location .. ".")) end
     end,
   },
   {
@@ -129,7 +132,7 @@ local commands = {
     run = function(c, a)
       local r, err = c.groups.delete{group = a[1]}
       if not r then return nil, err end
-      return r, function() say("Destroyed group ", a[1], ".") end
+      return r, function() say("Destroyed group ", esc(a[1]), ".") end
     end,
   },
   {
@@ -138,7 +141,7 @@ local commands = {
       local expiration, authorization = token_args(opts)
       local r, err = c.groups.create_token{group = a[1], expiration = expiration, authorization = authorization}
       if not r then return nil, err end
-      return r, function() say(r.jwt) end
+      return r, function() say(esc(r.jwt)) end
     end,
   },
   {
@@ -185,7 +188,7 @@ local commands = {
       local r, err = c.tokens.create{token_name = a[1]}
       if not r then return nil, err end
       return r, function()
-        say(r.token)
+        say(esc(r.token))
         io.stderr:write("Keep this token: it is shown only once.\n")
       end
     end,
@@ -195,7 +198,7 @@ local commands = {
     run = function(c, a)
       local r, err = c.tokens.revoke{token_name = a[1]}
       if not r then return nil, err end
-      return r, function() say("Revoked token ", a[1], ".") end
+      return r, function() say("Revoked token ", esc(a[1]), ".") end
     end,
   },
   {
@@ -241,16 +244,43 @@ function M.group_for_new_database(c, location)
   local created, cerr = c.groups.create{name = "default", location = location}
   if not created and cerr.http_status ~= 409 then return nil, cerr end -- 409: made meanwhile
   if created then
-    io.stderr:write("Created group default in ", location, ".\n")
+    io.stderr:write(esc("Created group default in " .. location .. "."), "\n")
     -- As the official CLI does: the service may take a moment to place a new group.
     c.groups.wait_location{group = "default", location = location}
   end
   return "default"
 end
 
+-- A usage error: one line on stderr, exit code 2.
 local function usage_error(message)
-  io.stderr:write("tursh: ", message, "\nTry 'tursh --help'.\n")
+  io.stderr:write("tursh: ", esc(message), " (tursh --help)\n")
   return 2
+end
+
+-- What the module raises for a call is misuse, and the arguments of commands come from the
+-- user: a guarded client turns those raises into a usage error (an error object of its own,
+-- so that a bug in a command still shows its traceback).
+local Usage = {}
+Usage.__index = Usage
+
+local function guarded(c)
+  local namespaces = {}
+  return setmetatable({}, {__index = function(_, ns)
+    if namespaces[ns] then return namespaces[ns] end
+    local real = c[ns]
+    local methods = setmetatable({}, {__index = function(t, name)
+      local method = real[name]
+      local function call(args)
+        local ok, r, err = pcall(method, args)
+        if not ok then error(setmetatable({message = tostring(r)}, Usage), 0) end
+        return r, err
+      end
+      rawset(t, name, call)
+      return call
+    end})
+    namespaces[ns] = methods
+    return methods
+  end})
 end
 
 local function help_for(command)
@@ -281,13 +311,13 @@ function M.main(words, global)
   if not command then
     local known = {}
     for _, cmd in ipairs(commands) do
-      if cmd.words:match("^%S+") == words[1] then known[#known + 1] = "  tursh " .. cmd.words end
+      if cmd.words:match("^%S+") == words[1] then known[#known + 1] = "tursh " .. cmd.words end
     end
     return usage_error("unknown command '" .. table.concat(words, " ") .. "'" ..
-      (#known > 0 and ("; did you mean one of:\n" .. table.concat(known, "\n")) or ""))
+      (#known > 0 and ("; did you mean: " .. table.concat(known, ", ")) or ""))
   end
   local args, opts = cli.parse(rest, command)
-  if not args then return usage_error(command.words .. ": " .. opts .. "\n" .. help_for(command)) end
+  if not args then return usage_error(command.words .. ": " .. opts .. "; " .. help_for(command)) end
   if opts.help then
     print(help_for(command))
     return 0
@@ -295,13 +325,22 @@ function M.main(words, global)
   if command.needs_yes and not opts.yes then
     return usage_error(command.words .. ": this cannot be undone; add --yes to confirm")
   end
-  local c = turso.client{org = opts.org}
+  local made, c = pcall(turso.client, {org = opts.org})
+  if not made then return usage_error(tostring(c)) end
   -- run returns the answer and how to show it, or nil and the error, or nil, nil, a usage error.
-  local answer, show_or_err, usage = command.run(c, args, opts)
+  local ran, answer, show_or_err, usage = xpcall(command.run, function(e)
+    if getmetatable(e) == Usage then return e end
+    return debug.traceback(tostring(e), 2) -- a bug: shown with its traceback
+  end, guarded(c), args, opts)
   c:close()
+  if not ran then
+    if getmetatable(answer) == Usage then return usage_error(answer.message) end
+    io.stderr:write("tursh: ", answer, "\n")
+    return 1
+  end
   if usage then return usage_error(usage) end
   if answer == nil then
-    io.stderr:write("tursh: ", tostring(show_or_err), "\n")
+    io.stderr:write("tursh: ", esc(tostring(show_or_err)), "\n")
     return 1
   end
   if global.json or opts.json then

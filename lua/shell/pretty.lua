@@ -1,6 +1,7 @@
 -- How the shell shows values: a list of records as aligned columns, other tables as indented
 -- key = value lines, errors in one line; colour only when stdout is a terminal (and NO_COLOR
--- is unset). print_json is the --json form.
+-- is unset). print_json is the --json form. Text from the server never reaches the terminal
+-- raw: control characters are escaped (M.escape), so a name cannot retitle or recolour it.
 local turso = require "turso"
 local sys = require "tursh.sys"
 
@@ -10,6 +11,48 @@ local colour = sys.isatty(1) and not os.getenv("NO_COLOR")
 local function paint(code, s)
   if not colour then return s end
   return "\27[" .. code .. "m" .. s .. "\27[0m"
+end
+
+-- Lua-style escapes of what a terminal would act on: C0 controls, DEL, C1 controls (U+0080 to
+-- U+009F, which some terminals take as ESC sequences) and bytes that are not UTF-8. Ordinary
+-- UTF-8 stays. `lines` keeps newlines and tabs (a raw body, a multi-line message).
+local named = {["\n"] = "\\n", ["\r"] = "\\r", ["\t"] = "\\t"}
+
+local function utf8_length(lead)
+  if lead >= 0xC2 and lead <= 0xDF then return 2 end
+  if lead >= 0xE0 and lead <= 0xEF then return 3 end
+  if lead >= 0xF0 and lead <= 0xF4 then return 4 end
+  return nil
+end
+
+function M.escape(s, lines)
+  s = tostring(s)
+  if not s:find("[\0-\31\127-\255]") then return s end -- plain ASCII: the common case
+  local out, i, n = {}, 1, #s
+  while i <= n do
+    local b = s:byte(i)
+    if b < 0x80 then
+      local c = string.char(b)
+      if b >= 0x20 and b ~= 0x7f or lines and (c == "\n" or c == "\t") then
+        out[#out + 1] = c
+      else
+        out[#out + 1] = named[c] or string.format("\\x%02X", b)
+      end
+      i = i + 1
+    else
+      local len = utf8_length(b)
+      local seq = len and s:sub(i, i + len - 1)
+      if seq and #seq == len and utf8.len(seq) == 1 then
+        local code = utf8.codepoint(seq)
+        out[#out + 1] = code <= 0x9F and string.format("\\u{%X}", code) or seq
+        i = i + len
+      else
+        out[#out + 1] = string.format("\\x%02X", b)
+        i = i + 1
+      end
+    end
+  end
+  return table.concat(out)
 end
 
 local function is_scalar(v)
@@ -29,12 +72,12 @@ end
 local function cell(v)
   if v == nil then return "" end
   if v == turso.null then return "null" end
-  if is_scalar(v) then return tostring(v) end
+  if is_scalar(v) then return M.escape(v) end
   if is_list(v) then
     local parts = {}
     for i, item in ipairs(v) do
       if not is_scalar(item) then return "[" .. #v .. " items]" end
-      parts[i] = tostring(item)
+      parts[i] = M.escape(item)
     end
     return table.concat(parts, ",")
   end
@@ -81,6 +124,7 @@ function M.columns(rows, columns)
   for i, col in ipairs(columns) do
     if type(col) == "table" then keys[i], titles[i] = col[1], col[2]
     else keys[i], titles[i] = col, col end
+    titles[i] = M.escape(titles[i]) -- keys of records come from the server too
   end
   local widths, cells = {}, {}
   for i, title in ipairs(titles) do widths[i] = width(title) end
@@ -88,7 +132,7 @@ function M.columns(rows, columns)
     cells[r] = {}
     for i, key in ipairs(keys) do
       local text = cell(row[key])
-      if width(text) > 60 then text = text:sub(1, 57) .. "..." end
+      if width(text) > 60 then text = text:sub(1, utf8.offset(text, 58) - 1) .. "..." end
       cells[r][i] = text
       if width(text) > widths[i] then widths[i] = width(text) end
     end
@@ -105,8 +149,13 @@ function M.columns(rows, columns)
   return table.concat(lines, "\n")
 end
 
+-- A string as a Lua literal, escaped for the terminal.
+local function quoted(s)
+  return '"' .. M.escape((s:gsub('[\\"]', "\\%0"))) .. '"'
+end
+
 local function scalar_text(v)
-  if type(v) == "string" then return paint("32", string.format("%q", v)) end
+  if type(v) == "string" then return paint("32", quoted(v)) end
   if type(v) == "number" then return paint("36", tostring(v)) end
   if v == turso.null then return paint("2", "null") end
   return tostring(v)
@@ -123,7 +172,7 @@ local function sorted_keys(t)
 end
 
 local function format(v, indent, seen)
-  if turso.is_error(v) then return paint("31", "error: " .. tostring(v)) end
+  if turso.is_error(v) then return paint("31", "error: " .. M.escape(tostring(v))) end
   if type(v) ~= "table" then return is_scalar(v) and scalar_text(v) or tostring(v) end
   if seen[v] then return "<cycle>" end
   seen[v] = true
@@ -145,7 +194,7 @@ local function format(v, indent, seen)
   local lines = {}
   for _, k in ipairs(keys) do
     local value = v[k]
-    local label = type(k) == "string" and k or "[" .. tostring(k) .. "]"
+    local label = M.escape(type(k) == "string" and k or "[" .. tostring(k) .. "]")
     local text = format(value, indent .. "  ", seen)
     -- Nested key lines go below their key; inline forms ([1, 2], {}, errors) stay on it.
     if type(value) == "table" and not turso.is_error(value) and not text:find("^[\n%[{]") then
@@ -167,7 +216,7 @@ function M.format(v)
     local text = format(v, "", {})
     return (text:gsub("^\n", ""))
   end
-  if type(v) == "string" then return v end
+  if type(v) == "string" then return M.escape(v, true) end
   return format(v, "", {})
 end
 
@@ -187,11 +236,16 @@ function M.print_results(...)
   end
 end
 
--- JSON text of a value; values JSON cannot hold show as strings.
+-- JSON text of a value; values JSON cannot hold show as strings. json_encode escapes C0 and
+-- DEL; C1 controls (UTF-8 C2 80 to C2 9F, only ever inside strings) become \u0080..\u009f too.
+local function json_c1(text)
+  return (text:gsub("\xC2([\x80-\x9F])", function(b) return string.format("\\u%04x", b:byte()) end))
+end
+
 function M.json(v)
   local ok, text = pcall(turso.json_encode, v, true)
-  if ok then return text end
-  return (turso.json_encode(tostring(v)))
+  if ok then return json_c1(text) end
+  return json_c1(turso.json_encode(tostring(v)))
 end
 
 function M.print_json(...)

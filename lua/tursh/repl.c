@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -152,8 +153,56 @@ static int incomplete(lua_State *L, int status) {
     return len >= mlen && strcmp(msg + len - mlen, mark) == 0;
 }
 
+/* Whether text holds the value of an environment variable that carries a token. */
+static int holds_env_token(const char *text, const char *variable) {
+    const char *token = getenv(variable);
+    return token && *token && strstr(text, token) != NULL;
+}
+
+static const char base64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* Whether text holds a JWT (what platform and database tokens are): "eyJ" (base64 of '{"'),
+ * then three base64url parts joined by dots. */
+static int holds_jwt(const char *text) {
+    for (const char *p = strstr(text, "eyJ"); p; p = strstr(p + 1, "eyJ")) {
+        const char *q = p;
+        int parts = 0;
+        for (;;) {
+            size_t n = strspn(q, base64url);
+            if (n == 0) break;
+            parts++;
+            q += n;
+            if (*q != '.') break;
+            q++;
+        }
+        if (parts >= 3) return 1;
+    }
+    return 0;
+}
+
+/* Whether a chunk carries a token: "token" (any case, also api_token, ["token"]) followed by
+ * '=' or ':' and the start of a string ('"', '\'' or '['), as in turso.client{token = "..."};
+ * a JWT; or the environment's token itself. */
+static int carries_token(const char *chunk) {
+    if (holds_env_token(chunk, "TURSO_API_TOKEN") || holds_env_token(chunk, "TURSO_TOKEN")) return 1;
+    if (holds_jwt(chunk)) return 1;
+    for (const char *p = chunk; *p; p++) {
+        if (strncasecmp(p, "token", 5) != 0) continue;
+        const char *q = p + 5;
+        if (*q == '"' || *q == '\'') q++; /* ["token"] = */
+        if (*q == ']') q++;
+        q += strspn(q, " \t\r\n");
+        if (*q != '=' && *q != ':') continue;
+        q++;
+        q += strspn(q, " \t\r\n");
+        if (*q == '"' || *q == '\'' || *q == '[') return 1;
+    }
+    return 0;
+}
+
+/* History, in memory and in the file; never a chunk that carries a token (carries_token). */
 static void remember(const char *chunk, int tty) {
-    if (!tty || chunk[0] == '\0') return;
+    if (!tty || chunk[0] == '\0' || carries_token(chunk)) return;
     add_history(chunk);
     if (g_history[0]) {
         /* Written after every entry, so an abrupt end keeps what was typed. */

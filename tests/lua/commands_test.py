@@ -1,13 +1,67 @@
 """The command layer (tursh db list, ...): JSON output parsed, exit codes, messages on stderr,
 the platform token never printed. Usage: commands_test.py TURSH TURSO_LOCAL"""
+import http.server
 import json
+import os
 import subprocess
 import sys
+import threading
 import unittest
 
 from server import LocalServer
 
 TURSH = TURSO_LOCAL = None
+
+# What a hostile or broken server could send: terminal escapes (a title change, colours, a clear
+# screen), BEL, C1 controls (U+009B is a one-character CSI), in names, keys and error texts.
+EVIL = "\x1b]0;PWNED\x07\x1b[31m"
+EVIL_ANSWERS = {
+    "/v1/organizations/evil/databases": (200, {"databases": [
+        {"Name": EVIL, "group": "g\u009b31m", "Hostname": "caf\u00e9-\u2713\u0085.example", "regions": ["ams\x1b[2J"]},
+    ]}),
+    "/v1/organizations/evil/databases/odd": (200, {"database": {"Name": "odd", "\x1b[31mkey": "v\x1b]0;T\x07",
+                                                                "note": "caf\u00e9 \u2713", "tab": "a\tb\nc"}}),
+    "/v1/organizations/evil/databases/missing": (404, {"error": "no database \x1b]0;PWNED\x07 here\u009b2J"}),
+    "/v1/organizations/evil/databases/odd/auth/tokens": (200, {"jwt": "eyJ\x1b[31m.x.y"}),
+    "/v1/organizations/evil/groups": (200, {"groups": [{"name": EVIL, "locations": ["ams"], "primary": "ams"}]}),
+}
+
+
+class EvilApi:
+    """A stand-in for the service answering EVIL_ANSWERS, on 127.0.0.1:0."""
+
+    def __init__(self):
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def answer(self):
+                path = self.path.split("?")[0]
+                status, body = EVIL_ANSWERS.get(path, (404, {"error": "no route " + path}))
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = answer
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
+
+    def env(self):
+        env = dict(os.environ)
+        for name in ("TURSO_TOKEN", "TURSO_BASE_URL", "TURSO_CONFIG_FOLDER"):
+            env.pop(name, None)
+        env.update(TURSO_API_TOKEN="t", TURSO_API_BASEURL=self.url, TURSO_ORG="evil")
+        return env
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 class Commands(unittest.TestCase):
@@ -117,21 +171,93 @@ class Commands(unittest.TestCase):
         human = self.tursh("locations")
         self.assertRegex(human.stdout, r"\nams\s+\S")
 
-    def test_usage_errors_exit_2(self):
+    def test_usage_errors_exit_2_in_one_line(self):
         for words, fragment in [
             (["db"], "unknown command"),
-            (["db", "frobnicate"], "unknown command"),
-            (["db", "show"], "missing NAME"),
+            (["db", "frobnicate"], "unknown command 'db frobnicate'; did you mean: tursh db list"),
+            (["db", "show"], "db show: missing NAME; usage: tursh db show NAME"),
             (["db", "show", "a", "b"], "unexpected argument 'b'"),
             (["db", "destroy", "x"], "--yes"),
             (["db", "list", "--bogus"], "unknown option --bogus"),
             (["db", "create", "x", "--group"], "--group needs a value"),
             (["group", "create", "x"], "--location is required"),
+            # What the module raises for the user's input (here: not UTF-8, empty) is usage too.
+            (["db", "list", "--org", "a\udcff"], "turso.client: bad value for 'org'"),
+            (["db", "show", "a\udcff"], "databases.get: argument 'db' is not valid UTF-8"),
+            (["db", "show", ""], "databases.get: parameter 'db' must not be empty"),
+            (["group", "create", "g\udcff", "--location", "ams"], "groups.create: argument 'name' is not valid UTF-8"),
+            (["db", "tokens", "create", "\udcff"], "databases.create_token: argument 'db' is not valid UTF-8"),
         ]:
             done = self.tursh(*words)
-            self.assertEqual(done.returncode, 2, words)
+            self.assertEqual(done.returncode, 2, (words, done.stderr))
             self.assertIn(fragment, done.stderr, words)
+            self.assertEqual(len(done.stderr.splitlines()), 1, (words, done.stderr))
+            self.assertRegex(done.stderr, r"^tursh: ", words)
+            self.assertNotIn("traceback", done.stderr, words)
             self.assertEqual(done.stdout, "", words)
+        # An environment the module refuses: one line too, naming the variables, never the token.
+        env = self.server.env()
+        env["TURSO_ORG"] = "a\nb"
+        done = self.tursh("db", "list", env=env)
+        self.assertEqual(done.returncode, 2, done.stderr)
+        self.assertEqual(len(done.stderr.splitlines()), 1, done.stderr)
+        self.assertIn("TURSO_ORG", done.stderr)
+
+    def test_server_text_never_reaches_the_terminal_raw(self):
+        api = EvilApi()
+        self.addCleanup(api.stop)
+        env = api.env()
+        raw = ("\x1b", "\x07", "\u009b", "\u0085")
+
+        def run(*words, code=0):
+            done = subprocess.run([TURSH, *words], env=env, capture_output=True, text=True, timeout=60)
+            self.assertEqual(done.returncode, code, (words, done.stderr))
+            for stream in (done.stdout, done.stderr):
+                for byte in raw:
+                    self.assertNotIn(byte, stream, (words, stream))
+            return done
+
+        listed = run("db", "list").stdout
+        self.assertIn("\\x1B]0;PWNED\\x07\\x1B[31m", listed, "the name, escaped")
+        self.assertIn("g\\u{9B}31m", listed, "a C1 control, escaped")
+        self.assertIn("café-✓\\u{85}.example", listed, "UTF-8 kept, C1 escaped")
+        self.assertIn("ams\\x1B[2J", listed)
+        shown = run("db", "show", "odd").stdout
+        self.assertIn("\\x1B[31mkey", shown, "a record's key")
+        self.assertIn("v\\x1B]0;T\\x07", shown)
+        self.assertIn("café ✓", shown)
+        self.assertIn("a\\tb\\nc", shown, "one value, one line")
+        self.assertIn("\\x1B]0;PWNED", run("group", "list").stdout)
+        self.assertEqual(run("db", "tokens", "create", "odd").stdout, "eyJ\\x1B[31m.x.y\n")
+        failed = run("db", "show", "missing", code=1).stderr
+        # (The library already drops C0 controls from the service's error text; C1 is left to us.)
+        self.assertRegex(failed, r"^tursh: databases.get: no database \S*0;PWNED\S* here\\u\{9B\}2J \(HTTP 404\)\n$")
+        # --json stays JSON: C0 and DEL as json_encode escapes them, C1 as \u0080..\u009f.
+        as_json = run("db", "list", "--json").stdout
+        self.assertEqual(json.loads(as_json)["databases"][0]["Name"], EVIL)
+        self.assertIn("\\u009b", as_json)
+        # Errors raised in scripts and at the REPL, which may carry the server's text.
+        done = run("-e", "local c = turso.client{} assert(c.databases.get{db = 'missing'})", code=1)
+        self.assertIn("PWNED", done.stderr)
+        self.assertIn("here\\u{9B}2J", done.stderr)
+
+    def test_pretty_escape(self):
+        code = r"""
+local e = require("tursh.pretty").escape
+local function check(got, want) if got ~= want then error(("%q ~= %q"):format(got, want)) end end
+check(e("plain text"), "plain text")
+check(e("caf\u{E9} \u{2713} \u{1F600}"), "caf\u{E9} \u{2713} \u{1F600}")
+check(e("a\0b\1c\27d\127e"), "a\\x00b\\x01c\\x1Bd\\x7Fe")
+check(e("l1\nl2\tx\r"), "l1\\nl2\\tx\\r")
+check(e("l1\nl2\tx\r", true), "l1\nl2\tx\\r")
+check(e("\u{80}\u{9B}\u{9F}\u{A0}"), "\\u{80}\\u{9B}\\u{9F}\u{A0}")
+check(e("\x9b\xff\xc2"), "\\x9B\\xFF\\xC2")
+check(e("\xe0\x80\x80\xed\xa0\x80"), "\\xE0\\x80\\x80\\xED\\xA0\\x80")
+check(e(42), "42")
+print("escaped")
+"""
+        done = subprocess.run([TURSH, "-e", code], capture_output=True, text=True, timeout=60)
+        self.assertEqual((done.returncode, done.stdout), (0, "escaped\n"), done.stderr)
 
     def test_api_errors_exit_1_in_one_line(self):
         done = self.tursh("db", "show", "nope")

@@ -228,6 +228,41 @@ class Repl(unittest.TestCase):
         self.assertEqual(t.wait_exit(), 0)
         self.term = None
 
+    def test_lines_carrying_a_token_stay_out_of_the_history(self):
+        t = self.start()
+        secret = "SECRET-" + "x" * 20
+        jwt = "eyJhbGciOiJFZERTQSJ9.eyJhIjoiYiJ9.c2lnbmF0dXJl"
+        kept = "kept_marker = 1"
+        for line in (
+            kept,
+            f'k = turso.client{{token="{secret}1"}}',
+            f"k = turso.client{{ TOKEN = '{secret}2' }}",
+            f"opts = {{api_token = [[{secret}3]]}}",
+            f'opts = {{["token"] = "{secret}4"}}',
+            f'settings = {{token: "{secret}5"}}',  # not Lua, still not kept
+            f'j = "{jwt}"',
+            f'e = "{self.env["TURSO_API_TOKEN"]}"',
+            "kept_too = tokens == nil and token_name ~= 'x'",
+        ):
+            self.line(line)
+        t.send("function f()\r")  # a chunk of several lines is judged whole
+        t.more()
+        t.send(f'return {{token = "{secret}6"}}\r')
+        t.more()
+        self.line("end")
+        t.send("\x1b[A")  # Up: the line before the chunk that was skipped
+        t.expect("kept_too", "the last kept line recalled")
+        t.send("\x15\x04")
+        self.assertEqual(t.wait_exit(), 0)
+        self.term = None
+        with open(os.path.join(self.home.name, ".tursh_history"), encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        self.assertIn("kept_marker", text)
+        self.assertIn("kept_too", text)
+        self.assertNotIn("SECRET-", text)
+        self.assertNotIn("eyJ", text)
+        self.assertNotIn(self.env["TURSO_API_TOKEN"], text)
+
     def test_records_print_as_columns_and_colour_on_a_terminal(self):
         t = self.start()
         self.line("assert(c.groups.create{name='pg', location='ams'})")
