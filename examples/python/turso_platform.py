@@ -106,8 +106,14 @@ def operations() -> list:
     return [_op_id(i).decode() for i in range(_op_count())]
 
 
-def _utf8(s: Optional[str]) -> Optional[bytes]:
-    return None if s is None else s.encode("utf-8")
+def _utf8(s: Optional[str], what: str) -> Optional[bytes]:
+    """s as the C library takes it: UTF-8 and NUL-terminated. A NUL inside would end the string
+    there for C ("victim\\x00-user42" would name the database "victim"), so it is refused."""
+    if s is None:
+        return None
+    if "\0" in s:
+        raise ValueError(f"{what} contains a NUL byte")
+    return s.encode("utf-8")
 
 
 class Error(Exception):
@@ -168,7 +174,7 @@ class Result:
 
 
 def _set_param(params, name: str, value: Any) -> int:
-    n = _utf8(name)
+    n = _utf8(name, f"argument name {name!r}")
     if value is None:
         return _params_set_null(params, n)
     if isinstance(value, bool):
@@ -178,11 +184,11 @@ def _set_param(params, name: str, value: Any) -> int:
     if isinstance(value, float):
         return _params_set_double(params, n, value)
     if isinstance(value, str):
-        return _params_set_string(params, n, _utf8(value))
+        return _params_set_string(params, n, _utf8(value, f"argument {name!r}"))
     if isinstance(value, (bytes, bytearray)):
         buf = bytes(value)
         return _params_set_bytes(params, n, buf, len(buf))
-    return _params_set_json(params, n, _utf8(json.dumps(value)))
+    return _params_set_json(params, n, _utf8(json.dumps(value), f"argument {name!r}"))  # json.dumps escapes NUL
 
 
 class Client:
@@ -198,7 +204,7 @@ class Client:
             for name, value in (("token", token), ("base_url", base_url), ("org", org),
                                 ("user_agent", user_agent)):
                 if value is not None:
-                    _check(_options_set[name](options, _utf8(value)), name)
+                    _check(_options_set[name](options, _utf8(value, name)), name)
             if timeout is not None:
                 _check(_options_set_timeout_ms(options, int(timeout * 1000)), "timeout")
             if max_attempts is not None:
@@ -250,7 +256,9 @@ class Client:
     def call(self, op: str, args: Optional[Mapping[str, Any]] = None, *, cancel: Optional[Cancel] = None) -> Result:
         """Runs the operation op ("databases.create", see operations()) with named arguments:
         path parameters ("org", "db", ...), query parameters and body fields. str, int, float,
-        bool, None and bytes map to the C setters; lists and dicts are sent as JSON."""
+        bool, None and bytes map to the C setters; lists and dicts are sent as JSON. A str with
+        a NUL character (as an argument, its name or op) raises ValueError, nothing sent."""
+        op_id = _utf8(op, "operation id")
         params = _params_p()
         _check(_params_new(byref(params)), "params")
         result = _result_p()
@@ -266,7 +274,7 @@ class Client:
                     raise Error(TP_E_INVALID_ARGUMENT, "the client is closed", op=op)
                 self._calls += 1
             try:
-                status = _call(self._raw, _utf8(op), params, byref(result))
+                status = _call(self._raw, op_id, params, byref(result))
             finally:
                 with self._cond:
                     self._calls -= 1

@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -89,7 +90,7 @@ type Options struct {
 	Token          string        // platform API token
 	BaseURL        string        // default https://api.turso.tech
 	Org            string        // default organization
-	Timeout        time.Duration // per attempt
+	Timeout        time.Duration // the whole call, retries and their waits included
 	MaxAttempts    int           // 1 = no retry
 	RetryBaseDelay time.Duration // used with MaxAttempts
 	UserAgent      string
@@ -105,8 +106,21 @@ func statusError(op string, st C.tp_status, what string) error {
 	return &Error{Status: Status(st), Op: op, Message: what + ": " + C.GoString(C.tp_status_message(st))}
 }
 
+// cString copies s for C, to be freed with C.free. C reads a string up to its first NUL, so a
+// string holding one is refused: "victim\x00-user42" would name the database "victim". The
+// error names what the string is, never its value (it may be a token).
+func cString(op, s, what string) (*C.char, error) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil, &Error{Status: StatusInvalidArgument, Op: op, Message: what + " contains a NUL byte"}
+	}
+	return C.CString(s), nil
+}
+
 func setString(o *C.tp_options, set func(*C.tp_options, *C.char) C.tp_status, value, name string) error {
-	cs := C.CString(value)
+	cs, err := cString("", value, name)
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cs))
 	if st := set(o, cs); st != C.TP_OK {
 		return statusError("", st, name)
@@ -213,17 +227,36 @@ type Response struct {
 // Decode unmarshals the body into v.
 func (r *Response) Decode(v any) error { return json.Unmarshal(r.Body, v) }
 
-// setParam converts one Go argument to its tp_params setter.
-func setParam(p *C.tp_params, name string, value any) C.tp_status {
-	cname := C.CString(name)
+// setParam converts one Go argument of the operation op to its tp_params setter.
+func setParam(p *C.tp_params, op, name string, value any) error {
+	cname, err := cString(op, name, fmt.Sprintf("argument name %q", name))
+	if err != nil {
+		return err
+	}
 	defer C.free(unsafe.Pointer(cname))
+	if s, ok := value.(string); ok {
+		cv, err := cString(op, s, fmt.Sprintf("argument %q", name))
+		if err != nil {
+			return err
+		}
+		defer C.free(unsafe.Pointer(cv))
+		return paramError(C.tp_params_set_string(p, cname, cv), op, name, value)
+	}
+	return paramError(setValue(p, cname, value), op, name, value)
+}
+
+func paramError(st C.tp_status, op, name string, value any) error {
+	if st == C.TP_OK {
+		return nil
+	}
+	return &Error{Status: Status(st), Op: op, Message: fmt.Sprintf("argument %q (%T) refused", name, value)}
+}
+
+// setValue sets a value other than a string.
+func setValue(p *C.tp_params, cname *C.char, value any) C.tp_status {
 	switch v := value.(type) {
 	case nil:
 		return C.tp_params_set_null(p, cname)
-	case string:
-		cv := C.CString(v)
-		defer C.free(unsafe.Pointer(cv))
-		return C.tp_params_set_string(p, cname, cv)
 	case bool:
 		b := C.int32_t(0)
 		if v {
@@ -245,7 +278,7 @@ func setParam(p *C.tp_params, name string, value any) C.tp_status {
 			defer C.free(ptr)
 		}
 		return C.tp_params_set_bytes(p, cname, ptr, C.size_t(len(v)))
-	default: // arrays, maps, structs: as JSON
+	default: // arrays, maps, structs: as JSON (which escapes a NUL as \u0000)
 		text, err := json.Marshal(v)
 		if err != nil {
 			return C.TP_E_INVALID_ARGUMENT
@@ -259,7 +292,8 @@ func setParam(p *C.tp_params, name string, value any) C.tp_status {
 // Call runs the operation op (an id such as "databases.create", as listed by Operations) with
 // named arguments: path parameters ("org", "db", ...), query parameters and body fields.
 // Strings, bools, integers, float64, nil and []byte (multipart files) map to the C setters;
-// anything else is sent as JSON. "org" defaults to the client's organization.
+// anything else is sent as JSON. "org" defaults to the client's organization. A string with a
+// NUL byte (an argument, its name, op) is a StatusInvalidArgument error, and nothing is sent.
 func (c *Client) Call(ctx context.Context, op string, args map[string]any) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Status: StatusCancelled, Op: op, Message: err.Error(), ctxErr: err}
@@ -269,9 +303,14 @@ func (c *Client) Call(ctx context.Context, op string, args map[string]any) (*Res
 		return nil, statusError(op, st, "params")
 	}
 	defer C.tp_params_free(params)
+	cop, err := cString("", op, fmt.Sprintf("operation id %q", op))
+	if err != nil {
+		return nil, err
+	}
+	defer C.free(unsafe.Pointer(cop))
 	for name, value := range args {
-		if st := setParam(params, name, value); st != C.TP_OK {
-			return nil, &Error{Status: Status(st), Op: op, Message: fmt.Sprintf("argument %q (%T) refused", name, value)}
+		if err := setParam(params, op, name, value); err != nil {
+			return nil, err
 		}
 	}
 
@@ -295,8 +334,6 @@ func (c *Client) Call(ctx context.Context, op string, args map[string]any) (*Res
 	}()
 	defer func() { close(finished); <-watcher }()
 
-	cop := C.CString(op)
-	defer C.free(unsafe.Pointer(cop))
 	var result *C.tp_result
 	c.mu.RLock()
 	st := C.tp_call(c.c, cop, params, &result)

@@ -198,6 +198,65 @@ func TestArgumentErrors(t *testing.T) {
 	}
 }
 
+// C reads a string up to its first NUL: "go-victim\x00-user42" would delete go-victim.
+func TestNULBytesAreRefused(t *testing.T) {
+	c := newClient(t)
+	ctx := context.Background()
+	if _, err := c.CreateDatabase(ctx, "go-victim", "default"); err != nil {
+		t.Fatal(err)
+	}
+	for what, call := range map[string]func() error{
+		"DeleteDatabase": func() error { return c.DeleteDatabase(ctx, "go-victim\x00-user42") },
+		"Call value": func() error {
+			_, err := c.Call(ctx, "databases.delete", map[string]any{"db": "go-victim\x00-user42"})
+			return err
+		},
+		"Call name": func() error {
+			_, err := c.Call(ctx, "databases.delete", map[string]any{"db": "go-victim", "db\x00x": "y"})
+			return err
+		},
+		"Call op": func() error {
+			_, err := c.Call(ctx, "databases.delete\x00x", map[string]any{"db": "go-victim"})
+			return err
+		},
+	} {
+		terr := asError(t, call())
+		if terr.Status != turso.StatusInvalidArgument || terr.HTTPStatus != 0 || !strings.Contains(terr.Message, "contains a NUL byte") {
+			t.Errorf("%s: %+v", what, terr)
+		}
+	}
+	dbs, err := c.ListDatabases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, d := range dbs {
+		found = found || d.Name == "go-victim"
+	}
+	if !found {
+		t.Fatal("go-victim was deleted")
+	}
+	if err := c.DeleteDatabase(ctx, "go-victim"); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, opts := range []turso.Options{
+		{Token: token + "\x00x", BaseURL: baseURL},
+		{Token: token, BaseURL: baseURL + "\x00x"},
+		{Token: token, BaseURL: baseURL, Org: "local\x00x"},
+		{Token: token, BaseURL: baseURL, UserAgent: "ua\x00x"},
+	} {
+		_, err := turso.NewClient(opts)
+		terr := asError(t, err)
+		if terr.Status != turso.StatusInvalidArgument || !strings.Contains(terr.Message, "contains a NUL byte") {
+			t.Errorf("options %q: %+v", opts.BaseURL, terr)
+		}
+		if strings.Contains(err.Error(), token) {
+			t.Error("the error text contains the platform token")
+		}
+	}
+}
+
 func TestUnauthorized(t *testing.T) {
 	c, err := turso.NewClient(turso.Options{Token: "not-the-token", BaseURL: baseURL, Org: "local"})
 	if err != nil {

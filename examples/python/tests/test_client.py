@@ -54,6 +54,30 @@ def test_argument_errors(client):
     assert e.value.status_name == "TP_E_INVALID_ARGUMENT"
 
 
+def test_nul_characters_are_refused_not_cut(client, server):
+    # C reads a string up to its first NUL: "victim\x00-user42" would delete "victim".
+    client.create_database("victim", group="default")
+    for call in (lambda: client.delete_database("victim\x00-user42"),
+                 lambda: client.call("databases.delete", {"db": "victim\x00"}),
+                 lambda: client.call("databases.delete\x00x", {"db": "victim"}),
+                 lambda: client.call("databases.delete", {"db\x00x": "victim"})):
+        with pytest.raises(ValueError, match="contains a NUL byte"):
+            call()
+    assert "victim" in [d["Name"] for d in client.list_databases()], "nothing was deleted"
+    client.delete_database("victim")
+    for name in ("token", "base_url", "org", "user_agent"):
+        settings = dict(server, **{name: "http://127.0.0.1/\x00x"})
+        with pytest.raises(ValueError, match=f"^{name} contains a NUL byte$"):
+            tp.Client(**settings)
+    with pytest.raises(ValueError) as e:
+        tp.Client(**dict(server, token=server["token"] + "\x00x"))
+    assert server["token"] not in str(e.value)
+    # Inside JSON values a NUL is escaped (\u0000) by json.dumps, so it is sent whole.
+    with pytest.raises(tp.Error) as e:
+        client.call("databases.create", {"name": "n", "group": "default", "seed": {"type": "x\x00y"}})
+    assert e.value.http_status == 400, "turso-local refuses a NUL in a JSON body: it arrived"
+
+
 def test_unauthorized(server):
     with tp.Client(token="not-the-token", base_url=server["base_url"], org="local") as c:
         with pytest.raises(tp.Error) as e:
