@@ -69,6 +69,7 @@ class Body {
 
   private:
     Json doc_;
+    Json shadow_; // only for a body with \u0000: the same text with \u0001 there (see raw)
     bool empty_ = false;
 };
 

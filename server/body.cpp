@@ -2,6 +2,8 @@
 #include "api.hpp"
 #include "validate.hpp"
 
+#include <cstring>
+
 namespace tl {
 
 Body::Body(const std::string &text) {
@@ -13,22 +15,49 @@ Body::Body(const std::string &text) {
         doc_ = json_object();
         return;
     }
-    // cJSON keeps strings NUL-terminated, so "a\u0000b" would silently become "a": refuse it.
+    // cJSON keeps strings NUL-terminated, so "a\u0000b" would silently be read as "a". A body
+    // with \u0000 is also parsed with \u0001 in its place (same length, same structure), and a
+    // field read from it must come out the same in both (raw below): NUL in fields nobody reads
+    // is fine, as the spec allows any string there. A raw NUL byte is not JSON at all.
+    std::string shadow;
     for (size_t k = i; k < text.size(); ++k)
         if (text[k] == '\0') {
-            fail(400, "the request body must not contain a NUL byte");
+            fail(400, "the request body must not contain a NUL byte (not even in a string: write \\u0000)");
         } else if (text[k] == '\\') {
-            if (text.compare(k + 1, 5, "u0000") == 0)
-                fail(400, "strings in the request body must not contain NUL (\\u0000)");
+            if (text.compare(k + 1, 5, "u0000") == 0) {
+                if (shadow.empty()) shadow = text;
+                shadow[k + 5] = '1';
+            }
             ++k; // the escaped character is not a backslash that starts an escape
         }
     doc_ = json_parse(text);
     if (!doc_) fail(400, "invalid JSON in request body");
     if (!cJSON_IsObject(doc_.get())) fail(400, "request body must be a JSON object");
+    if (!shadow.empty()) shadow_ = json_parse(shadow);
 }
+
+namespace {
+
+// Whether two parses of the same text (one with NUL where the other has U+0001) read alike: a
+// string or a key cut short at NUL in `a` is longer in `b`.
+bool same_without_nul(const cJSON *a, const cJSON *b) {
+    if (!a || !b) return a == b;
+    if ((a->type & 0xFF) != (b->type & 0xFF)) return false;
+    if ((a->string == nullptr) != (b->string == nullptr)) return false;
+    if (a->string && std::strlen(a->string) != std::strlen(b->string)) return false;
+    if (cJSON_IsString(a) && std::strlen(a->valuestring) != std::strlen(b->valuestring)) return false;
+    const cJSON *x = a->child, *y = b->child;
+    for (; x && y; x = x->next, y = y->next)
+        if (!same_without_nul(x, y)) return false;
+    return x == y;
+}
+
+} // namespace
 
 const cJSON *Body::raw(const char *key) const {
     const cJSON *v = cJSON_GetObjectItem(doc_.get(), key);
+    if (shadow_ && !same_without_nul(v, cJSON_GetObjectItem(shadow_.get(), key)))
+        fail(400, std::string("field '") + key + "' must not contain NUL (\\u0000)");
     if (!v || cJSON_IsNull(v)) return nullptr;
     return v;
 }
