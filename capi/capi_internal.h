@@ -17,6 +17,10 @@
 
 struct tp_options {
     turso::platform::Options options;
+    // Why the last tp_options_* call on these options failed, "" after one that succeeded
+    // (tp_options_error): `error`, or `fixed_error` when there was no memory to build it.
+    std::string error;
+    const char *fixed_error = nullptr;
 };
 
 struct tp_client {

@@ -12,6 +12,7 @@
  *  - Error detail lives on the tp_result of the call, never in thread-local state: an operation
  *    always hands back a tp_result through its last parameter, failed or not (NULL only when
  *    memory ran out or the out pointer itself is NULL). Its status equals the return value.
+ *    Settings record theirs on the tp_options they change (tp_options_error).
  *  - Ownership follows the shape of the call: what comes back through `**out` belongs to the
  *    caller and has its own _free function, which accepts NULL. A pointer returned as the value
  *    of a function is borrowed; its comment says until when. The library copies every input it
@@ -132,17 +133,30 @@ TP_API tp_status tp_options_new(tp_options **out);
  * error, never skipped: a token (from whichever source is used) or organization that is not
  * UTF-8, holds a control character such as CR or LF, or is longer than 8192 bytes; a base URL
  * that tp_options_set_base_url refuses (e.g. "localhost:8080", a trailing space, user:password@).
- * Returns TP_OK, TP_E_INVALID_ARGUMENT (out is NULL, or such a value; *out is then NULL, and
- * which value it was is not reported: check them against these rules) or TP_E_NOMEM. */
+ * Returns TP_OK, TP_E_INVALID_ARGUMENT or TP_E_NOMEM (*out NULL). TP_E_INVALID_ARGUMENT with
+ * *out NULL: out was NULL. TP_E_INVALID_ARGUMENT with *out set: such a value; *out holds the
+ * defaults only (nothing from the environment) and tp_options_error(*out) names the variable or
+ * file, never the value, e.g. "TURSO_API_BASEURL: the URL must start with http:// or https://
+ * and a host" or "TURSO_ORG contains a control character (such as CR or LF)". Free *out with
+ * tp_options_free whatever the status. */
 TP_API tp_status tp_options_from_env(tp_options **out);
 
 /* Frees options; NULL is fine. Clients made from them are unaffected. */
 TP_API void tp_options_free(tp_options *options);
 
+/* Why the most recent call on these options (tp_options_from_env or a tp_options_set_*) failed,
+ * as one line naming the setting ("base_url: the URL must not contain a user name or password
+ * (user@host)", "token is not valid UTF-8", "timeout_ms must be greater than 0") or the
+ * environment variable or file, never the value; "" after a call that succeeded, for options
+ * from tp_options_new, and for NULL options (a call with NULL options records nothing). When
+ * memory ran out it is the status' sentence. Borrowed until the next call on these options. */
+TP_API const char *tp_options_error(const tp_options *options);
+
 /* Each setter copies its string argument and returns TP_OK, TP_E_INVALID_ARGUMENT (options NULL,
  * a required string NULL, not UTF-8, holding a control character or longer than 8192 bytes, a
- * number out of range) or TP_E_NOMEM. A NULL string resets a setting that is optional (token,
- * org, CA file, proxy) to "none". */
+ * number out of range) or TP_E_NOMEM; tp_options_error then says which and why. A refused value
+ * leaves the setting as it was. A NULL string resets a setting that is optional (token, org, CA
+ * file, proxy) to "none". */
 TP_API tp_status tp_options_set_token(tp_options *options, const char *token);
 /* An absolute http:// or https:// URL with no user name or password ("user:pw@"), backslash,
  * space, query or fragment; a trailing "/" is ignored. The platform token is only ever sent to

@@ -1,7 +1,8 @@
 /* tp_options_from_env: token precedence (TURSO_API_TOKEN > TURSO_TOKEN > settings.json in
  * TURSO_CONFIG_FOLDER > XDG_CONFIG_HOME/turso > HOME/.config/turso), base URL
  * (TURSO_API_BASEURL > TURSO_BASE_URL) and TURSO_ORG; a value that is set but invalid is an
- * error, never skipped. The token is observed as the Authorization header the fixture receives. */
+ * error, never skipped, that tp_options_error names without quoting the value. The token is
+ * observed as the Authorization header the fixture receives. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -212,36 +213,49 @@ static void test_broken_settings_file_is_no_token(void **state) {
     tp_options_free(o);
 }
 
-/* tp_options_from_env fails with TP_E_INVALID_ARGUMENT, hands back nothing, and the fixture
- * sees no request (nothing could have been sent with the bad value). */
-static void expect_env_refused(env *e) {
+/* tp_options_from_env fails with TP_E_INVALID_ARGUMENT and hands back options whose
+ * tp_options_error is `message` (which must not contain `secret`, a part of the bad value) and
+ * which hold the defaults only: nothing of the environment, not even its good values. The
+ * fixture sees no new request (nothing could have been sent with the bad value). */
+static void expect_env_refused_with(env *e, const char *message, const char *secret) {
+    int before = fx_request_count(e->server);
     tp_options *o = NULL;
     assert_int_equal(tp_options_from_env(&o), TP_E_INVALID_ARGUMENT);
-    assert_null(o);
-    assert_int_equal(fx_request_count(e->server), 0);
+    assert_non_null(o);
+    const char *why = tp_options_error(o);
+    assert_string_equal(why, message);
+    if (secret && strstr(why, secret)) fail_msg("\"%s\" quotes the value", why);
+    tp_client *c = NULL;
+    assert_int_equal(tp_client_new(o, &c), TP_OK);
+    tp_options_free(o);
+    assert_string_equal(tp_client_base_url(c), "https://api.turso.tech");
+    assert_null(tp_client_org(c));
+    tp_client_free(c);
+    assert_int_equal(fx_request_count(e->server), before);
 }
+
+#define CONTROL " contains a control character (such as CR or LF)"
+#define NOT_UTF8 " is not valid UTF-8"
 
 static void test_token_with_line_break_refused(void **state) {
     env *e = *state;
+    setenv("TURSO_ORG", "acme", 1); /* good, and still not applied when the token is refused */
     /* CR/LF in a token would start a header of its own after "Authorization: Bearer ...". */
-    setenv("TURSO_API_TOKEN", "tok\r\nX-Injected: 1", 1);
-    expect_env_refused(e);
+    setenv("TURSO_API_TOKEN", "s3cret\r\nX-Injected: 1", 1);
+    expect_env_refused_with(e, "TURSO_API_TOKEN" CONTROL, "s3cret");
     /* A bad TURSO_API_TOKEN is not skipped in favour of the next source. */
     setenv("TURSO_TOKEN", "good-token", 1);
-    expect_env_refused(e);
+    expect_env_refused_with(e, "TURSO_API_TOKEN" CONTROL, "s3cret");
     unsetenv("TURSO_API_TOKEN");
     char *auth = authorization_from_env(e);
     assert_string_equal(auth, "Bearer good-token");
     free(auth);
-    setenv("TURSO_TOKEN", "tok\nX-Injected: 1", 1);
-    tp_options *o = NULL;
-    assert_int_equal(tp_options_from_env(&o), TP_E_INVALID_ARGUMENT);
-    assert_null(o);
-    setenv("TURSO_TOKEN", "tok\tab", 1);
-    assert_int_equal(tp_options_from_env(&o), TP_E_INVALID_ARGUMENT);
-    setenv("TURSO_TOKEN", "bad\xff", 1);
-    assert_int_equal(tp_options_from_env(&o), TP_E_INVALID_ARGUMENT);
-    assert_null(o);
+    setenv("TURSO_TOKEN", "s3cret\nX-Injected: 1", 1);
+    expect_env_refused_with(e, "TURSO_TOKEN" CONTROL, "s3cret");
+    setenv("TURSO_TOKEN", "s3cret\tab", 1);
+    expect_env_refused_with(e, "TURSO_TOKEN" CONTROL, "s3cret");
+    setenv("TURSO_TOKEN", "s3cret\xff", 1);
+    expect_env_refused_with(e, "TURSO_TOKEN" NOT_UTF8, "s3cret");
 }
 
 static void test_settings_token_with_line_break_refused(void **state) {
@@ -249,10 +263,13 @@ static void test_settings_token_with_line_break_refused(void **state) {
     char dir[512];
     folder(e, "cfg", dir, sizeof dir);
     setenv("TURSO_CONFIG_FOLDER", dir, 1);
-    write_settings(dir, "tok\\r\\nX-Injected: 1"); /* JSON escapes: CR LF in the string */
-    expect_env_refused(e);
-    write_settings(dir, "tok\xc3\x28"); /* not UTF-8 */
-    expect_env_refused(e);
+    char message[700];
+    snprintf(message, sizeof message, "the \"token\" of %s/settings.json" CONTROL, dir);
+    write_settings(dir, "s3cret\\r\\nX-Injected: 1"); /* JSON escapes: CR LF in the string */
+    expect_env_refused_with(e, message, "s3cret");
+    snprintf(message, sizeof message, "the \"token\" of %s/settings.json" NOT_UTF8, dir);
+    write_settings(dir, "s3cret\xc3\x28"); /* not UTF-8 */
+    expect_env_refused_with(e, message, "s3cret");
     write_settings(dir, "fine-token");
     char *auth = authorization_from_env(e);
     assert_string_equal(auth, "Bearer fine-token");
@@ -265,11 +282,12 @@ static void test_long_token_refused(void **state) {
     memset(big, 't', sizeof big - 1);
     big[sizeof big - 1] = '\0';
     setenv("TURSO_API_TOKEN", big, 1);
-    expect_env_refused(e);
+    expect_env_refused_with(e, "TURSO_API_TOKEN is longer than 8192 bytes", "tttttttt");
     big[8192] = '\0'; /* exactly the limit */
     setenv("TURSO_API_TOKEN", big, 1);
     tp_options *o = NULL;
     assert_int_equal(tp_options_from_env(&o), TP_OK);
+    assert_string_equal(tp_options_error(o), "");
     tp_options_free(o);
 }
 
@@ -280,33 +298,46 @@ static void test_bad_base_url_refused(void **state) {
                          "ftp://h",        "http://user:pw@127.0.0.1:8080", "http://127.0.0.1\\@evil/",
                          "http://h/?q"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        setenv("TURSO_API_BASEURL", bad[i], 1);
-        tp_options *o = NULL;
-        if (tp_options_from_env(&o) != TP_E_INVALID_ARGUMENT || o)
-            fail_msg("TURSO_API_BASEURL=\"%s\" was accepted", bad[i]);
-        unsetenv("TURSO_API_BASEURL");
-        setenv("TURSO_BASE_URL", bad[i], 1);
-        if (tp_options_from_env(&o) != TP_E_INVALID_ARGUMENT || o)
-            fail_msg("TURSO_BASE_URL=\"%s\" was accepted", bad[i]);
-        unsetenv("TURSO_BASE_URL");
+        const char *names[] = {"TURSO_API_BASEURL", "TURSO_BASE_URL"};
+        for (size_t n = 0; n < 2; n++) {
+            setenv(names[n], bad[i], 1);
+            tp_options *o = NULL;
+            if (tp_options_from_env(&o) != TP_E_INVALID_ARGUMENT || !o)
+                fail_msg("%s=\"%s\" was accepted", names[n], bad[i]);
+            /* "<variable>: the URL ...", and nothing of the URL. */
+            const char *why = tp_options_error(o);
+            if (strncmp(why, names[n], strlen(names[n])) != 0 ||
+                strncmp(why + strlen(names[n]), ": the URL ", 10))
+                fail_msg("%s=\"%s\": \"%s\"", names[n], bad[i], why);
+            if (strstr(why, bad[i]) || strstr(why, "127.0.0.1") || strstr(why, "pw@"))
+                fail_msg("\"%s\" quotes the value", why);
+            tp_options_free(o);
+            unsetenv(names[n]);
+        }
     }
+    setenv("TURSO_BASE_URL", "http://user:s3cret@127.0.0.1:8080", 1);
+    expect_env_refused_with(e, "TURSO_BASE_URL: the URL must not contain a user name or password (user@host)",
+                            "s3cret");
     /* A bad TURSO_API_BASEURL is not skipped in favour of TURSO_BASE_URL either. */
     setenv("TURSO_API_BASEURL", "localhost:8080", 1);
     setenv("TURSO_BASE_URL", fx_url(e->server), 1);
-    expect_env_refused(e);
+    expect_env_refused_with(e, "TURSO_API_BASEURL: the URL must start with http:// or https:// and a host",
+                            "localhost");
 }
 
 static void test_bad_org_refused(void **state) {
     env *e = *state;
+    setenv("TURSO_API_TOKEN", "good-token", 1); /* not applied either */
     setenv("TURSO_ORG", "acme\r\nX: 1", 1);
-    expect_env_refused(e);
+    expect_env_refused_with(e, "TURSO_ORG" CONTROL, "acme");
     setenv("TURSO_ORG", "acme\xff", 1);
-    expect_env_refused(e);
+    expect_env_refused_with(e, "TURSO_ORG" NOT_UTF8, "acme");
 }
 
 static tp_client *client_from_env(void) {
     tp_options *o = NULL;
     assert_int_equal(tp_options_from_env(&o), TP_OK);
+    assert_string_equal(tp_options_error(o), "");
     tp_client *c = NULL;
     assert_int_equal(tp_client_new(o, &c), TP_OK);
     tp_options_free(o);

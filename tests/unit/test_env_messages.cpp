@@ -1,6 +1,7 @@
 /* The messages of load_environment (src/options.h), which tp_options_from_env turns into
- * TP_E_INVALID_ARGUMENT: each names the variable or file the bad value came from, and never
- * contains the value (a token). Internal, since the C signature has no room for a message. */
+ * TP_E_INVALID_ARGUMENT and tp_options_error (test_env.c checks them exactly): each names the
+ * variable or file the bad value came from, and never contains the value (a token). Here also:
+ * a failure leaves the Options it was given as they were. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>

@@ -392,6 +392,66 @@ static void test_control_characters_refused(void **state) {
     tp_options_free(o);
 }
 
+/* tp_options_error: after each refusal, exactly why, naming the setting and never quoting the
+ * value; "" after a call that succeeded, on new options and for NULL. */
+static void expect_error(tp_options *o, tp_status status, const char *message) {
+    assert_int_equal(status, TP_E_INVALID_ARGUMENT);
+    assert_string_equal(tp_options_error(o), message);
+    if (strstr(tp_options_error(o), "s3cret")) fail_msg("\"%s\" quotes the value", tp_options_error(o));
+}
+
+static void test_error_messages(void **state) {
+    (void)state;
+    assert_string_equal(tp_options_error(NULL), "");
+    tp_options *o = fresh();
+    assert_string_equal(tp_options_error(o), "");
+    expect_error(o, tp_options_set_base_url(o, "http://u:s3cret@127.0.0.1:2"),
+                 "base_url: the URL must not contain a user name or password (user@host)");
+    /* The next call that succeeds clears it, whatever setting it is. */
+    assert_int_equal(tp_options_set_org(o, "acme"), TP_OK);
+    assert_string_equal(tp_options_error(o), "");
+    expect_error(o, tp_options_set_base_url(o, "localhost:8080"),
+                 "base_url: the URL must start with http:// or https:// and a host");
+    expect_error(o, tp_options_set_base_url(o, "https://h/s3cret?token=s3cret"),
+                 "base_url: the URL must not have a query or fragment");
+    expect_error(o, tp_options_set_base_url(o, NULL), "base_url must not be NULL");
+    expect_error(o, tp_options_set_region_url(o, "ftp://s3cret"),
+                 "region_url: the URL must start with http:// or https:// and a host");
+    expect_error(o, tp_options_set_region_url(o, NULL), "region_url must not be NULL");
+    expect_error(o, tp_options_set_token(o, "s3cret\r\nX-Injected: 1"),
+                 "token contains a control character (such as CR or LF)");
+    expect_error(o, tp_options_set_token(o, "s3cret" BAD_UTF8), "token is not valid UTF-8");
+    expect_error(o, tp_options_set_org(o, "s3cret\n"), "org contains a control character (such as CR or LF)");
+    expect_error(o, tp_options_set_user_agent(o, NULL), "user_agent must not be NULL");
+    expect_error(o, tp_options_set_ca_file(o, BAD_UTF8), "ca_file is not valid UTF-8");
+    char *big = malloc(8194);
+    assert_non_null(big);
+    memset(big, 's', 8193);
+    big[8193] = '\0';
+    expect_error(o, tp_options_set_proxy(o, big), "proxy is longer than 8192 bytes");
+    free(big);
+    expect_error(o, tp_options_set_connect_timeout_ms(o, 0), "connect_timeout_ms must be greater than 0");
+    expect_error(o, tp_options_set_timeout_ms(o, -1), "timeout_ms must be greater than 0");
+    expect_error(o, tp_options_set_retry(o, 21, 10), "max_attempts must be from 1 to 20");
+    expect_error(o, tp_options_set_retry(o, 3, 60001), "base_delay_ms must be from 0 to 60000");
+    expect_error(o, tp_options_set_verify_tls(o, 2), "verify_tls must be 0 or 1");
+    expect_error(o, tp_options_set_max_response_bytes(o, 0), "max_response_bytes must be greater than 0");
+    expect_error(o, tp_options_set_max_connections(o, 1025), "max_connections must be from 1 to 1024");
+    expect_error(o, tp_options_set_log(o, NULL, NULL, TP_LOG_DEBUG + 1),
+                 "max_level must be from TP_LOG_ERROR (0) to TP_LOG_DEBUG (3)");
+    assert_int_equal(tp_options_set_token(o, NULL), TP_OK); /* a reset succeeds too */
+    assert_string_equal(tp_options_error(o), "");
+    assert_int_equal(tp_options_set_max_connections(o, 0), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_log(o, NULL, NULL, TP_LOG_INFO), TP_OK);
+    assert_string_equal(tp_options_error(o), "");
+    /* A call with NULL options has nowhere to record and leaves these options alone. */
+    assert_int_equal(tp_options_set_timeout_ms(o, 0), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_options_set_timeout_ms(NULL, 10), TP_E_INVALID_ARGUMENT);
+    assert_string_equal(tp_options_error(o), "timeout_ms must be greater than 0");
+    assert_string_equal(tp_options_error(NULL), "");
+    tp_options_free(o);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_and_free),
@@ -411,6 +471,7 @@ int main(void) {
         cmocka_unit_test(test_log_level_filters),
         cmocka_unit_test(test_no_header_injection),
         cmocka_unit_test(test_control_characters_refused),
+        cmocka_unit_test(test_error_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
