@@ -145,11 +145,11 @@ TP_API tp_status tp_options_from_env(tp_options **out);
 TP_API void tp_options_free(tp_options *options);
 
 /* Why the most recent call on these options (tp_options_from_env or a tp_options_set_*) failed,
- * as one line naming the setting ("base_url: the URL must not contain a user name or password
- * (user@host)", "token is not valid UTF-8", "timeout_ms must be greater than 0") or the
- * environment variable or file, never the value; "" after a call that succeeded, for options
- * from tp_options_new, and for NULL options (a call with NULL options records nothing). When
- * memory ran out it is the status' sentence. Borrowed until the next call on these options. */
+ * naming the setting ("base_url: the URL must not contain a user name or password (user@host)",
+ * "token is not valid UTF-8", "timeout_ms must be greater than 0") or the environment variable
+ * or file, never the value; "" after a call that succeeded, for options from tp_options_new, and
+ * for NULL options (a call with NULL options records nothing). When memory ran out it is the
+ * status' sentence. Borrowed until the next call on these options (or tp_options_free). */
 TP_API const char *tp_options_error(const tp_options *options);
 
 /* Each setter copies its string argument and returns TP_OK, TP_E_INVALID_ARGUMENT (options NULL,

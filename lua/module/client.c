@@ -19,10 +19,14 @@ static void log_to_stderr(void *userdata, int32_t level, const char *message) {
 
 /* ---- turso.client{...} ------------------------------------------------------------------- */
 
-static void check_option(lua_State *L, tp_status status, const char *key) {
+/* tp_options_error names the setting as the option is named here (base_url, timeout_ms, ...)
+ * or the environment variable, and says why, never quoting the value. */
+static void check_option(lua_State *L, tp_status status, const tp_options *o) {
     if (status == TP_E_NOMEM) luaL_error(L, "turso.client: not enough memory");
-    if (status != TP_OK)
-        luaL_error(L, "turso.client: bad value for '%s': %s", key, tp_status_message(status));
+    if (status != TP_OK) {
+        const char *why = tp_options_error(o);
+        luaL_error(L, "turso.client: %s", *why ? why : tp_status_message(status));
+    }
 }
 
 const char *tl_check_text(lua_State *L, int idx, const char *where, const char *what) {
@@ -93,7 +97,7 @@ static void apply_option(lua_State *L, tp_options *o, const char *key) {
                    key);
         return;
     }
-    check_option(L, s, key);
+    check_option(L, s, o);
 }
 
 /* retries = how many times a failed attempt is retried (attempts = retries + 1). The ranges
@@ -110,7 +114,7 @@ static void apply_retry(lua_State *L, tp_options *o, int opts) {
     if (!has_retries && !has_delay) return;
     if (retries < 0 || retries > 19) luaL_error(L, "turso.client: 'retries' must be from 0 to 19");
     if (delay < 0 || delay > 60000) luaL_error(L, "turso.client: 'retry_delay_ms' must be from 0 to 60000");
-    check_option(L, tp_options_set_retry(o, retries + 1, delay), "retries");
+    check_option(L, tp_options_set_retry(o, retries + 1, delay), o);
 }
 
 static int options_gc(lua_State *L) {
@@ -138,14 +142,9 @@ int tl_client_new(lua_State *L) {
     lua_pushcfunction(L, options_gc);
     lua_setfield(L, -2, "__gc");
     lua_setmetatable(L, -2);
+    /* On a bad value *o is set too (freed by options_gc), and says which variable it was. */
     tp_status from_env = tp_options_from_env(o);
-    if (from_env == TP_E_NOMEM) luaL_error(L, "turso.client: not enough memory");
-    if (from_env != TP_OK)
-        luaL_error(
-            L, "turso.client: the environment holds a value that cannot be used: a token (TURSO_API_TOKEN, "
-               "TURSO_TOKEN or the turso CLI's settings.json) or TURSO_ORG that is not UTF-8, holds a "
-               "control character or is too long, or a TURSO_API_BASEURL / TURSO_BASE_URL that is not "
-               "an http(s) URL");
+    check_option(L, from_env, *o);
     if (has_opts) {
         lua_pushnil(L);
         while (lua_next(L, 1)) {

@@ -182,7 +182,7 @@ class Commands(unittest.TestCase):
             (["db", "create", "x", "--group"], "--group needs a value"),
             (["group", "create", "x"], "--location is required"),
             # What the module raises for the user's input (here: not UTF-8, empty) is usage too.
-            (["db", "list", "--org", "a\udcff"], "turso.client: bad value for 'org'"),
+            (["db", "list", "--org", "a\udcff"], "turso.client: org is not valid UTF-8"),
             (["db", "show", "a\udcff"], "databases.get: argument 'db' is not valid UTF-8"),
             (["db", "show", ""], "databases.get: parameter 'db' must not be empty"),
             (["group", "create", "g\udcff", "--location", "ams"], "groups.create: argument 'name' is not valid UTF-8"),
@@ -195,13 +195,24 @@ class Commands(unittest.TestCase):
             self.assertRegex(done.stderr, r"^tursh: ", words)
             self.assertNotIn("traceback", done.stderr, words)
             self.assertEqual(done.stdout, "", words)
-        # An environment the module refuses: one line too, naming the variables, never the token.
-        env = self.server.env()
-        env["TURSO_ORG"] = "a\nb"
-        done = self.tursh("db", "list", env=env)
-        self.assertEqual(done.returncode, 2, done.stderr)
-        self.assertEqual(len(done.stderr.splitlines()), 1, done.stderr)
-        self.assertIn("TURSO_ORG", done.stderr)
+        # An environment the module refuses: one line too, naming the variable and why, never
+        # the value.
+        for name, value, why in [
+            ("TURSO_ORG", "a\nb", "TURSO_ORG contains a control character (such as CR or LF)"),
+            ("TURSO_API_BASEURL", "localhost:8080",
+             "TURSO_API_BASEURL: the URL must start with http:// or https:// and a host"),
+            ("TURSO_API_BASEURL", "http://user:s3cret@127.0.0.1:1",
+             "TURSO_API_BASEURL: the URL must not contain a user name or password (user@host)"),
+            ("TURSO_API_TOKEN", "s3cret\r\nX-Injected: 1",
+             "TURSO_API_TOKEN contains a control character (such as CR or LF)"),
+        ]:
+            env = self.server.env()
+            env[name] = value
+            done = self.tursh("db", "list", env=env)
+            self.assertEqual(done.returncode, 2, (name, done.stderr))
+            self.assertEqual(done.stderr, "tursh: turso.client: " + why + " (tursh --help)\n", name)
+            self.assertEqual(done.stdout, "", name)
+            self.assertNotIn("s3cret", done.stderr)
 
     def test_server_text_never_reaches_the_terminal_raw(self):
         api = EvilApi()

@@ -195,7 +195,20 @@ t.test("turso.client falls back to the environment and checks options", function
   t.raises(function() turso.client {tokn = "x"} end, "unknown option 'tokn'")
   t.raises(function() turso.client {timeout_ms = "soon"} end, "'timeout_ms' must be an integer")
   t.raises(function() turso.client {token = 5} end, "'token' must be a string")
-  t.raises(function() turso.client {base_url = "ftp://x"} end, "bad value for 'base_url'")
+  -- A refused value: the library's reason, naming the option and never quoting the value.
+  t.raises(function() turso.client {base_url = "ftp://x"} end,
+           "turso.client: base_url: the URL must start with http:// or https:// and a host")
+  local ok, err = pcall(turso.client, {base_url = "http://user:s3cret@127.0.0.1:9"})
+  t.check(not ok, "userinfo refused")
+  t.eq(err:match("turso.client: .*"), "turso.client: base_url: the URL must not contain a user name or password " ..
+       "(user@host)", "userinfo")
+  t.raises(function() turso.client {token = "s3cret\r\nX: 1"} end,
+           "turso.client: token contains a control character (such as CR or LF)")
+  ok, err = pcall(turso.client, {token = "s3cret\n", org = "acme"})
+  t.check(not ok and not err:find("s3cret", 1, true), "the token is not quoted: " .. tostring(err))
+  t.raises(function() turso.client {timeout_ms = 0} end, "turso.client: timeout_ms must be greater than 0")
+  t.raises(function() turso.client {max_connections = 2000} end,
+           "turso.client: max_connections must be from 1 to 1024")
   t.raises(function() turso.client {retries = -1} end, "'retries' must be from 0 to 19")
   t.raises(function() turso.client {retries = 20} end, "'retries' must be from 0 to 19")
   t.raises(function() turso.client {retries = 2147483647} end, "'retries' must be from 0 to 19")
@@ -209,6 +222,38 @@ t.test("turso.client falls back to the environment and checks options", function
   t.raises(function() turso.client {verbose = 1} end, "'verbose' must be a boolean, got a number")
   t.raises(function() turso.client "x" end, "table expected")
   c:close()
+end)
+
+-- turso.client{} in a child of this interpreter (lua5.4 or tursh) whose environment adds `env`
+-- (sh assignments); gives what the child printed.
+local function client_in_child(env)
+  local i = -1
+  while arg[i - 1] do i = i - 1 end -- the interpreter, before any of its options
+  local code = 'local ok, err = pcall(require("turso").client, {base_url = "http://127.0.0.1:9"}) ' ..
+               'io.write(tostring(ok), "|", tostring(err))'
+  local p = assert(io.popen(string.format("env -u TURSO_TOKEN %s TURSO_CONFIG_FOLDER=/nonexistent '%s' -e '%s' 2>&1",
+                                          env, arg[i], code)))
+  local out = p:read("a")
+  p:close()
+  return out
+end
+
+t.test("turso.client: a bad environment value raises naming the variable, never the value", function()
+  local out = client_in_child("TURSO_API_TOKEN=t TURSO_API_BASEURL=localhost:8080")
+  t.check(out:find("^false|turso.client: TURSO_API_BASEURL: the URL must start with http:// or https:// and a host$"),
+          "TURSO_API_BASEURL, even with base_url given: " .. out)
+  out = client_in_child("TURSO_API_TOKEN=t TURSO_BASE_URL=http://u:s3cret@127.0.0.1:9")
+  t.check(out:find("^false|turso.client: TURSO_BASE_URL: the URL must not contain a user name or password"),
+          "TURSO_BASE_URL: " .. out)
+  t.check(not out:find("s3cret", 1, true), "the URL is not quoted: " .. out)
+  out = client_in_child("TURSO_API_TOKEN='s3cret\nX: 1'")
+  t.check(out:find("^false|turso.client: TURSO_API_TOKEN contains a control character %(such as CR or LF%)$"),
+          "TURSO_API_TOKEN: " .. out)
+  t.check(not out:find("s3cret", 1, true), "the token is not quoted: " .. out)
+  out = client_in_child("TURSO_API_TOKEN=t TURSO_ORG=$(printf 'a\\377')")
+  t.check(out:find("^false|turso.client: TURSO_ORG is not valid UTF%-8$"), "TURSO_ORG: " .. out)
+  t.eq(client_in_child("TURSO_API_TOKEN=t TURSO_ORG=acme"), "true|turso.client (http://127.0.0.1:9, org acme)",
+       "a good environment")
 end)
 
 t.test("strings with a NUL byte are refused, not cut there", function()
