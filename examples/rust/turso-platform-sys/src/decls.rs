@@ -47,6 +47,7 @@ extern "C" {
     pub fn tp_options_new(out: *mut *mut tp_options) -> tp_status;
     pub fn tp_options_from_env(out: *mut *mut tp_options) -> tp_status;
     pub fn tp_options_free(options: *mut tp_options);
+    pub fn tp_options_error(options: *const tp_options) -> *const c_char;
     pub fn tp_options_set_token(options: *mut tp_options, token: *const c_char) -> tp_status;
     pub fn tp_options_set_base_url(options: *mut tp_options, base_url: *const c_char) -> tp_status;
     pub fn tp_options_set_org(options: *mut tp_options, org: *const c_char) -> tp_status;

@@ -188,6 +188,24 @@ impl Drop for RawOptions {
 }
 
 impl RawOptions {
+    /// `status` of a tp_options_* call on these options as a Result; the error's message is the
+    /// library's reason (tp_options_error: the setting or environment variable and why, never
+    /// the value), or the status' sentence when it gave none (memory ran out).
+    fn check(&self, status: i32, what: &str) -> Result<()> {
+        if status == sys::TP_OK {
+            return Ok(());
+        }
+        let why = unsafe { owned_str(sys::tp_options_error(self.0)) }.unwrap_or_default();
+        Err(Error::local(
+            status,
+            if why.is_empty() {
+                format!("{what}: {}", Status(status).message())
+            } else {
+                why
+            },
+        ))
+    }
+
     fn apply(&self, o: &Options) -> Result<()> {
         type Setter = unsafe extern "C" fn(*mut sys::tp_options, *const sys::c_char) -> i32;
         let strings: [(&Option<String>, Setter, &str); 4] = [
@@ -199,12 +217,12 @@ impl RawOptions {
         for (value, set, what) in strings {
             if let Some(v) = value {
                 let v = cstring(v, what)?;
-                check(unsafe { set(self.0, v.as_ptr()) }, what)?;
+                self.check(unsafe { set(self.0, v.as_ptr()) }, what)?;
             }
         }
         if let Some(t) = o.timeout {
             let ms = i32::try_from(t.as_millis()).unwrap_or(i32::MAX);
-            check(
+            self.check(
                 unsafe { sys::tp_options_set_timeout_ms(self.0, ms) },
                 "timeout",
             )?;
@@ -212,7 +230,7 @@ impl RawOptions {
         if let Some((attempts, delay)) = o.retry {
             let ms = i32::try_from(delay.as_millis()).unwrap_or(i32::MAX);
             let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
-            check(
+            self.check(
                 unsafe { sys::tp_options_set_retry(self.0, attempts, ms) },
                 "retry",
             )?;
@@ -361,8 +379,7 @@ impl Drop for Client {
 }
 
 impl Client {
-    fn make(raw: *mut sys::tp_options, o: &Options) -> Result<Client> {
-        let options = RawOptions(raw);
+    fn make(options: RawOptions, o: &Options) -> Result<Client> {
         options.apply(o)?;
         let mut client = ptr::null_mut();
         check(
@@ -377,15 +394,22 @@ impl Client {
     /// A client from `options` alone.
     pub fn new(options: &Options) -> Result<Client> {
         let mut raw = ptr::null_mut();
-        check(unsafe { sys::tp_options_new(&mut raw) }, "options")?;
+        let status = unsafe { sys::tp_options_new(&mut raw) };
+        let raw = RawOptions(raw);
+        raw.check(status, "options")?;
         Client::make(raw, options)
     }
 
     /// A client from the environment (TURSO_API_TOKEN, TURSO_API_BASEURL, TURSO_ORG, the
-    /// official CLI's settings.json), with `overrides` on top.
+    /// official CLI's settings.json), with `overrides` on top. A value there that the library
+    /// refuses is an error naming the variable, e.g. "TURSO_API_BASEURL: the URL must start
+    /// with http:// or https:// and a host".
     pub fn from_env_with(overrides: &Options) -> Result<Client> {
         let mut raw = ptr::null_mut();
-        check(unsafe { sys::tp_options_from_env(&mut raw) }, "options")?;
+        let status = unsafe { sys::tp_options_from_env(&mut raw) };
+        // Set on that refusal too: the options carry its reason, and are freed on drop.
+        let raw = RawOptions(raw);
+        raw.check(status, "options")?;
         Client::make(raw, overrides)
     }
 
