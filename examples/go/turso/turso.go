@@ -106,6 +106,16 @@ func statusError(op string, st C.tp_status, what string) error {
 	return &Error{Status: Status(st), Op: op, Message: what + ": " + C.GoString(C.tp_status_message(st))}
 }
 
+// optionsError is statusError for a tp_options_* call on o, with the library's reason
+// (tp_options_error: the setting or environment variable and why, never the value) as the
+// message when it gave one.
+func optionsError(o *C.tp_options, st C.tp_status, what string) error {
+	if why := C.GoString(C.tp_options_error(o)); why != "" {
+		return &Error{Status: Status(st), Message: why}
+	}
+	return statusError("", st, what)
+}
+
 // cString copies s for C, to be freed with C.free. C reads a string up to its first NUL, so a
 // string holding one is refused: "victim\x00-user42" would name the database "victim". The
 // error names what the string is, never its value (it may be a token).
@@ -123,7 +133,7 @@ func setString(o *C.tp_options, set func(*C.tp_options, *C.char) C.tp_status, va
 	}
 	defer C.free(unsafe.Pointer(cs))
 	if st := set(o, cs); st != C.TP_OK {
-		return statusError("", st, name)
+		return optionsError(o, st, name)
 	}
 	return nil
 }
@@ -148,12 +158,12 @@ func apply(o *C.tp_options, opts Options) error {
 	}
 	if opts.Timeout > 0 {
 		if st := C.tp_options_set_timeout_ms(o, C.int32_t(opts.Timeout.Milliseconds())); st != C.TP_OK {
-			return statusError("", st, "timeout")
+			return optionsError(o, st, "timeout")
 		}
 	}
 	if opts.MaxAttempts > 0 {
 		if st := C.tp_options_set_retry(o, C.int32_t(opts.MaxAttempts), C.int32_t(opts.RetryBaseDelay.Milliseconds())); st != C.TP_OK {
-			return statusError("", st, "retry")
+			return optionsError(o, st, "retry")
 		}
 	}
 	return nil
@@ -167,10 +177,11 @@ func newClient(fromEnv bool, opts Options) (*Client, error) {
 	} else {
 		st = C.tp_options_new(&o)
 	}
-	if st != C.TP_OK {
-		return nil, statusError("", st, "options")
-	}
+	// A refused environment value hands back options too, carrying the reason; free them always.
 	defer C.tp_options_free(o)
+	if st != C.TP_OK {
+		return nil, optionsError(o, st, "options")
+	}
 	if err := apply(o, opts); err != nil {
 		return nil, err
 	}
@@ -185,7 +196,9 @@ func newClient(fromEnv bool, opts Options) (*Client, error) {
 func NewClient(opts Options) (*Client, error) { return newClient(false, opts) }
 
 // FromEnv makes a client from the environment, as the official CLI reads it (TURSO_API_TOKEN,
-// TURSO_API_BASEURL, TURSO_ORG, the CLI's settings.json); opts (optional) override it.
+// TURSO_API_BASEURL, TURSO_ORG, the CLI's settings.json); opts (optional) override it. A value
+// there that the library refuses is an *Error naming the variable, e.g. "TURSO_API_BASEURL: the
+// URL must start with http:// or https:// and a host".
 func FromEnv(opts ...Options) (*Client, error) {
 	var o Options
 	if len(opts) > 0 {

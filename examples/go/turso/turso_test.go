@@ -289,6 +289,41 @@ func TestFromEnv(t *testing.T) {
 	}
 }
 
+// A refused setting or environment value: the library's reason, naming the setting or the
+// variable and never quoting the value.
+func TestRefusedSettingsSayWhy(t *testing.T) {
+	for _, c := range []struct {
+		opts turso.Options
+		want string
+	}{
+		{turso.Options{BaseURL: "http://user:s3cret@127.0.0.1:1"}, "base_url: the URL must not contain a user name or password (user@host)"},
+		{turso.Options{Token: "s3cret\r\nX-Injected: 1"}, "token contains a control character (such as CR or LF)"},
+		{turso.Options{MaxAttempts: 21}, "max_attempts must be from 1 to 20"},
+	} {
+		_, err := turso.NewClient(c.opts)
+		if terr := asError(t, err); terr.Status != turso.StatusInvalidArgument || terr.Message != c.want {
+			t.Errorf("want %q, got %+v", c.want, terr)
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("the error quotes the value: %v", err)
+		}
+	}
+	t.Setenv("TURSO_API_TOKEN", token)
+	t.Setenv("TURSO_API_BASEURL", "localhost:8080")
+	_, err := turso.FromEnv(turso.Options{BaseURL: baseURL}) // refused before any override
+	want := "TURSO_API_BASEURL: the URL must start with http:// or https:// and a host"
+	if terr := asError(t, err); terr.Status != turso.StatusInvalidArgument || terr.Message != want {
+		t.Errorf("want %q, got %+v", want, terr)
+	}
+	t.Setenv("TURSO_API_BASEURL", baseURL)
+	t.Setenv("TURSO_API_TOKEN", "s3cret\nX-Injected: 1")
+	_, err = turso.FromEnv()
+	want = "TURSO_API_TOKEN contains a control character (such as CR or LF)"
+	if terr := asError(t, err); terr.Message != want || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("want %q, got %+v", want, terr)
+	}
+}
+
 // A server that accepts connections and never answers: only cancellation ends a call to it.
 func silentServer(t *testing.T) string {
 	t.Helper()
