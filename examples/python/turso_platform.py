@@ -57,6 +57,7 @@ _status_message = _fn("tp_status_message", c_char_p, c_int32)
 _options_new = _fn("tp_options_new", c_int32, POINTER(_options_p))
 _options_from_env = _fn("tp_options_from_env", c_int32, POINTER(_options_p))
 _options_free = _fn("tp_options_free", None, _options_p)
+_options_error = _fn("tp_options_error", c_char_p, _options_p)
 _options_set = {name: _fn(f"tp_options_set_{name}", c_int32, _options_p, c_char_p)
                 for name in ("token", "base_url", "org", "user_agent")}
 _options_set_timeout_ms = _fn("tp_options_set_timeout_ms", c_int32, _options_p, c_int32)
@@ -138,6 +139,14 @@ def _check(status: int, what: str) -> None:
         raise Error(status, f"{what}: {_status_message(status).decode()}")
 
 
+def _check_options(options, status: int, what: str) -> None:
+    """_check for a tp_options_* call on options: the message is the library's reason
+    (tp_options_error: the setting or environment variable and why, never the value)."""
+    if status != TP_OK:
+        why = _options_error(options).decode("utf-8", "replace")
+        raise Error(status, why or f"{what}: {_status_message(status).decode()}")
+
+
 class Cancel:
     """Cancels the calls that carry it, from any thread: Client.call(..., cancel=c); c.trigger()."""
 
@@ -199,16 +208,18 @@ class Client:
                  max_attempts: Optional[int] = None, retry_base_delay: float = 0.2,
                  user_agent: Optional[str] = None, _from_env: bool = False):
         options = _options_p()
-        _check((_options_from_env if _from_env else _options_new)(byref(options)), "options")
-        try:
+        status = (_options_from_env if _from_env else _options_new)(byref(options))
+        try:  # a refused environment value hands back options too, carrying the reason
+            _check_options(options, status, "options")
             for name, value in (("token", token), ("base_url", base_url), ("org", org),
                                 ("user_agent", user_agent)):
                 if value is not None:
-                    _check(_options_set[name](options, _utf8(value, name)), name)
+                    _check_options(options, _options_set[name](options, _utf8(value, name)), name)
             if timeout is not None:
-                _check(_options_set_timeout_ms(options, int(timeout * 1000)), "timeout")
+                _check_options(options, _options_set_timeout_ms(options, int(timeout * 1000)), "timeout")
             if max_attempts is not None:
-                _check(_options_set_retry(options, max_attempts, int(retry_base_delay * 1000)), "retry")
+                _check_options(options, _options_set_retry(options, max_attempts, int(retry_base_delay * 1000)),
+                               "retry")
             self._raw = _client_p()
             _check(_client_new(options, byref(self._raw)), "client")
         finally:
@@ -220,7 +231,8 @@ class Client:
     @classmethod
     def from_env(cls, **overrides) -> "Client":
         """Settings from TURSO_API_TOKEN, TURSO_API_BASEURL, TURSO_ORG (and the official CLI's
-        settings.json), with keyword overrides on top."""
+        settings.json), with keyword overrides on top. A value there that the library refuses
+        raises Error naming the variable ("TURSO_API_BASEURL: the URL must start with ...")."""
         return cls(_from_env=True, **overrides)
 
     def __enter__(self) -> "Client":

@@ -96,6 +96,30 @@ def test_from_env(server, monkeypatch):
         assert isinstance(c.list_databases(), list)
 
 
+def test_refused_settings_say_why(server, monkeypatch):
+    # The library's reason: the setting or variable and why, never the value.
+    for kwargs, why in [
+        ({"base_url": "http://user:s3cret@127.0.0.1:1"},
+         "base_url: the URL must not contain a user name or password (user@host)"),
+        ({"token": "s3cret\r\nX-Injected: 1"}, "token contains a control character (such as CR or LF)"),
+        ({"timeout": 0}, "timeout_ms must be greater than 0"),
+    ]:
+        with pytest.raises(tp.Error) as e:
+            tp.Client(**kwargs)
+        assert (e.value.status_name, e.value.message) == ("TP_E_INVALID_ARGUMENT", why)
+        assert "s3cret" not in str(e.value)
+    monkeypatch.setenv("TURSO_API_TOKEN", server["token"])
+    monkeypatch.setenv("TURSO_API_BASEURL", "localhost:8080")
+    with pytest.raises(tp.Error) as e:
+        tp.Client.from_env(base_url=server["base_url"])  # refused before any override
+    assert e.value.message == "TURSO_API_BASEURL: the URL must start with http:// or https:// and a host"
+    monkeypatch.setenv("TURSO_API_BASEURL", server["base_url"])
+    monkeypatch.setenv("TURSO_ORG", "acme\n")
+    with pytest.raises(tp.Error) as e:
+        tp.Client.from_env()
+    assert e.value.message == "TURSO_ORG contains a control character (such as CR or LF)"
+
+
 def test_closed_client(server):
     c = tp.Client(**server)
     c.close()
