@@ -30,7 +30,12 @@ int main(int argc, char **argv) {
 
     printf("libturso_platform %s (header %s)\n", tp_version(), TP_VERSION_STRING);
 
-    if (tp_options_from_env(&options) != TP_OK || tp_client_new(options, &client) != TP_OK) {
+    if (tp_options_from_env(&options) != TP_OK) {
+        /* Which variable was refused and why, never its value ("" only when memory ran out). */
+        fprintf(stderr, "the environment: %s\n", tp_options_error(options));
+        goto done;
+    }
+    if (tp_client_new(options, &client) != TP_OK) {
         fprintf(stderr, "could not create the client\n");
         goto done;
     }

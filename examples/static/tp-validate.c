@@ -15,7 +15,12 @@ int main(void) {
     tp_status status;
     int rc = 2;
 
-    if (tp_options_from_env(&options) != TP_OK || tp_client_new(options, &client) != TP_OK) {
+    if (tp_options_from_env(&options) != TP_OK) {
+        /* Which variable was refused and why, never its value ("" only when memory ran out). */
+        fprintf(stderr, "tp-validate: %s\n", tp_options_error(options));
+        goto done;
+    }
+    if (tp_client_new(options, &client) != TP_OK) {
         fprintf(stderr, "tp-validate: could not create the client\n");
         goto done;
     }

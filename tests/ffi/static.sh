@@ -22,4 +22,11 @@ rc=$?
 set -e
 echo "$out"
 [ "$rc" = 1 ] && grep -q "^token refused: TP_E_UNAUTHORIZED (HTTP 401)" <<<"$out"
+# A refused environment value: tp-validate prints tp_options_error, which names the variable.
+set +e
+err=$(TURSO_API_BASEURL=localhost:8080 "$bin" 2>&1 >/dev/null)
+rc=$?
+set -e
+echo "$err"
+[ "$rc" = 2 ] && [ "$err" = "tp-validate: TURSO_API_BASEURL: the URL must start with http:// or https:// and a host" ]
 echo "examples/static: passed"
