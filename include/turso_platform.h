@@ -126,7 +126,8 @@ TP_API tp_status tp_options_new(tp_options **out);
 /* New options as tp_options_new, then filled from the environment as the official CLI reads it:
  * the token from TURSO_API_TOKEN, else TURSO_TOKEN, else the "token" of the CLI's settings.json
  * in $TURSO_CONFIG_FOLDER, else $XDG_CONFIG_HOME/turso, else ~/.config/turso; the base URL from
- * TURSO_API_BASEURL, else TURSO_BASE_URL; the default organization from TURSO_ORG. A variable
+ * TURSO_API_BASEURL, else TURSO_BASE_URL; the default organization from TURSO_ORG, else (when
+ * the token is the settings.json one) that file's "organization", which `turso org switch` sets. A variable
  * set to "" counts as unset. Anything missing is left at its default (no token is not an error:
  * calls will answer TP_E_UNAUTHORIZED; nor is a settings.json that is missing, is not JSON or
  * has no string "token"). A value that is present but one the setters below would refuse is an

@@ -139,19 +139,24 @@ bool normalize_base_url(std::string_view url, std::string &out, std::string &err
     return true;
 }
 
-std::string token_from_settings_file(const std::string &path) {
+CliLogin login_from_settings_file(const std::string &path) {
+    CliLogin login;
     std::string text;
-    if (!read_file(path, text)) return {};
+    if (!read_file(path, text)) return login;
     JsonPtr root = parse_json(text);
     const cJSON *token = cJSON_GetObjectItemCaseSensitive(root.get(), "token");
-    if (!cJSON_IsString(token) || !token->valuestring) return {};
-    return token->valuestring;
+    if (cJSON_IsString(token) && token->valuestring) login.token = token->valuestring;
+    const cJSON *org = cJSON_GetObjectItemCaseSensitive(root.get(), "organization");
+    if (cJSON_IsString(org) && org->valuestring) login.organization = org->valuestring;
+    return login;
 }
 
 bool load_environment(Options &options, std::string &error) {
     // A value that is set but bad is an error naming where it came from (never the value):
     // ignoring it would send the token to the default host, or a bad token as a header.
     std::string source, token;
+    CliLogin login; // the official CLI's, when the token is its
+    std::string login_file;
     if (const char *t = env("TURSO_API_TOKEN")) {
         source = "TURSO_API_TOKEN";
         token = t;
@@ -168,8 +173,10 @@ bool load_environment(Options &options, std::string &error) {
         else if (const char *h = env("HOME"))
             folder = std::string(h) + "/.config/turso";
         if (!folder.empty()) {
-            source = "the \"token\" of " + folder + "/settings.json";
-            token = token_from_settings_file(folder + "/settings.json");
+            login_file = folder + "/settings.json";
+            source = "the \"token\" of " + login_file;
+            login = login_from_settings_file(login_file);
+            token = login.token;
         }
     }
     std::string why;
@@ -187,11 +194,19 @@ bool load_environment(Options &options, std::string &error) {
         return false;
     }
 
+    // TURSO_ORG, else the organization `turso org switch` chose for the CLI's own login (only
+    // with that login's token: another account's token and the CLI's organization would mix).
     std::string org;
     if (const char *o = env("TURSO_ORG")) {
         org = o;
         if (!check_setting_text(org, why)) {
             error = "TURSO_ORG " + why;
+            return false;
+        }
+    } else if (!login.token.empty() && !login.organization.empty()) {
+        org = login.organization;
+        if (!check_setting_text(org, why)) {
+            error = "the \"organization\" of " + login_file + " " + why;
             return false;
         }
     }

@@ -49,7 +49,11 @@ bool check_http_url(std::string_view url, std::string &error);
 // that is set to a value the setters would refuse leaves `options` as it was, returns false
 // and names the variable (or file) in `error`, never the value.
 bool load_environment(Options &options, std::string &error);
-// The "token" of a settings.json file, or "" when the file or the key is missing.
-std::string token_from_settings_file(const std::string &path);
+// The official CLI's login in a settings.json file: its "token" and "organization" (each ""
+// when the file or the key is missing).
+struct CliLogin {
+    std::string token, organization;
+};
+CliLogin login_from_settings_file(const std::string &path);
 
 } // namespace turso::platform

@@ -384,6 +384,43 @@ static void test_org_used_on_the_wire(void **state) {
     assert_string_equal(fx_request_at(e->server, 0)->target, "/v1/organizations/acme-team/groups");
 }
 
+/* The CLI's login: with the settings.json token comes its "organization" (turso org switch),
+ * unless TURSO_ORG says otherwise; with a token from a variable it does not (another account). */
+static void test_settings_organization(void **state) {
+    env *e = *state;
+    char dir[512], path[600];
+    folder(e, "cfg", dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/settings.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"token\": \"cli-token\", \"organization\": \"switched-org\"}\n", f);
+    fclose(f);
+    setenv("TURSO_CONFIG_FOLDER", dir, 1);
+    tp_client *c = client_from_env();
+    assert_string_equal(tp_client_org(c), "switched-org");
+    tp_client_free(c);
+
+    setenv("TURSO_ORG", "env-org", 1);
+    c = client_from_env();
+    assert_string_equal(tp_client_org(c), "env-org");
+    tp_client_free(c);
+
+    unsetenv("TURSO_ORG");
+    setenv("TURSO_API_TOKEN", "another-account", 1);
+    c = client_from_env();
+    assert_null(tp_client_org(c));
+    tp_client_free(c);
+
+    unsetenv("TURSO_API_TOKEN");
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("{\"token\": \"cli-token\", \"organization\": \"zq-secret\\r\\norg\"}\n", f);
+    fclose(f);
+    char message[700];
+    snprintf(message, sizeof message, "the \"organization\" of %s/settings.json" CONTROL, dir);
+    expect_env_refused_with(e, message, "zq-secret");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_api_token_wins, setup, teardown),
@@ -397,6 +434,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_base_url_precedence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org, setup, teardown),
         cmocka_unit_test_setup_teardown(test_org_used_on_the_wire, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_settings_organization, setup, teardown),
         cmocka_unit_test_setup_teardown(test_token_with_line_break_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settings_token_with_line_break_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_token_refused, setup, teardown),
