@@ -12,11 +12,11 @@
 #include <string.h>
 #include <turso_platform.h>
 
-/* Prints why a call failed: status name, HTTP code and the service's message. */
-static int fail(const char *what, tp_result *result) {
+/* Prints why a call failed: status name, HTTP code and the service's message. The result stays
+ * the caller's: main frees it once, at `done`. */
+static int fail(const char *what, const tp_result *result) {
     fprintf(stderr, "%s failed: %s (HTTP %d): %s\n", what, tp_status_name(tp_result_status(result)),
             (int)tp_result_http_status(result), tp_result_message(result));
-    tp_result_free(result);
     return 1;
 }
 
@@ -35,16 +35,21 @@ int main(int argc, char **argv) {
         fprintf(stderr, "the environment: %s\n", tp_options_error(options));
         goto done;
     }
-    if (tp_client_new(options, &client) != TP_OK) {
-        fprintf(stderr, "could not create the client\n");
-        goto done;
+    {
+        tp_status st = tp_client_new(options, &client);
+        if (st != TP_OK) {
+            fprintf(stderr, "could not create the client: %s\n", tp_status_name(st));
+            goto done;
+        }
     }
     printf("base URL: %s, organization: %s\n", tp_client_base_url(client),
            tp_client_org(client) ? tp_client_org(client) : "(none)");
 
     /* 1. Create the database in the "default" group. NULL org = the client's default. */
-    if (tp_params_new(&params) != TP_OK || tp_params_set_string(params, "group", "default") != TP_OK)
+    if (tp_params_new(&params) != TP_OK || tp_params_set_string(params, "group", "default") != TP_OK) {
+        fprintf(stderr, "could not set the parameters: out of memory\n");
         goto done;
+    }
     if (tp_databases_create(client, NULL, name, params, &result) != TP_OK) {
         rc = fail("databases.create", result);
         goto done;
@@ -57,8 +62,11 @@ int main(int argc, char **argv) {
 
     /* 2. Mint a read-only database token that expires in a day. Only its length is shown. */
     tp_params_clear(params);
-    tp_params_set_string(params, "expiration", "1d");
-    tp_params_set_string(params, "authorization", "read-only");
+    if (tp_params_set_string(params, "expiration", "1d") != TP_OK ||
+        tp_params_set_string(params, "authorization", "read-only") != TP_OK) {
+        fprintf(stderr, "could not set the parameters: out of memory\n");
+        goto done;
+    }
     if (tp_databases_create_token(client, NULL, name, params, &result) != TP_OK) {
         rc = fail("databases.create_token", result);
         goto done;
@@ -99,7 +107,6 @@ int main(int argc, char **argv) {
                (int)tp_result_http_status(result));
     else {
         rc = fail("the second databases.delete (expected TP_E_NOT_FOUND)", result);
-        result = NULL;
         goto done;
     }
     rc = 0;

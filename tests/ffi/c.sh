@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds examples/c against the installed library, once with its Makefile (pkg-config) and once
 # with its CMakeLists.txt (find_package), and runs both against the turso-local of with_server.py.
+# A third build with AddressSanitizer runs the example's success and failure paths: a failed call
+# used to free its result twice.
 source "$(dirname "$0")/lib.sh"
 work=$TP_WORK_DIR/c
-rm -rf "$work" && mkdir -p "$work/make" "$work/cmake"
+rm -rf "$work" && mkdir -p "$work/make" "$work/cmake" "$work/asan"
 
 make -s -f "$TP_SOURCE_DIR/examples/c/Makefile" OUT="$work/make"
 cmake -S "$TP_SOURCE_DIR/examples/c" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$TP_PREFIX" >/dev/null
@@ -15,4 +17,47 @@ check_example cmake ffi-c-cmake "$("$work/cmake/databases" ffi-c-cmake)"
 for bin in "$work/make/databases" "$work/cmake/databases"; do
     [[ $(ldd "$bin") == *"libturso_platform.so.0 => $TP_PREFIX/lib/"* ]] || { ldd "$bin"; exit 1; }
 done
-echo "examples/c: both builds passed"
+
+# The example with ASan and UBSan (the library stays uninstrumented; ASan still sees its frees).
+# Without a sanitizer runtime the plain build runs the failure paths: glibc aborts a double free.
+san=-fsanitize=address,undefined
+if make -s -f "$TP_SOURCE_DIR/examples/c/Makefile" OUT="$work/asan" \
+    CFLAGS="-O1 -g -fno-omit-frame-pointer $san" LDFLAGS="$san" >"$work/asan/build.log" 2>&1; then
+    bin=$work/asan/databases
+else
+    cat "$work/asan/build.log"
+    echo "no sanitizer runtime: the failure paths run the plain build"
+    bin=$work/make/databases
+fi
+# exitcode=86: a sanitizer report must not pass for the example's own status 1.
+export ASAN_OPTIONS=detect_leaks=1:exitcode=86 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+check_example asan ffi-c-asan "$("$bin" ffi-c-asan)"
+
+# expect_failure LABEL LINE_REGEX ENV...: the example, run with ENV, exits with status 1 and
+# prints exactly one line, matching LINE_REGEX, on stderr: no sanitizer report, no abort.
+expect_failure() {
+    local label=$1 want=$2 err rc
+    shift 2
+    set +e
+    err=$(env "$@" "$bin" ffi-c-fail 2>&1 >"$work/$label.out")
+    rc=$?
+    set -e
+    printf '%s\n' "$err" | sed "s/^/[$label] /"
+    if grep -qE 'Sanitizer|runtime error|double free|free\(\)' <<<"$err"; then
+        echo "[$label] a sanitizer or glibc report" >&2
+        return 1
+    fi
+    [ "$rc" = 1 ] || { echo "[$label] exit status $rc, want 1" >&2; return 1; }
+    [ "$(wc -l <<<"$err")" = 1 ] && grep -qE "$want" <<<"$err" \
+        || { echo "[$label] want one line matching: $want" >&2; return 1; }
+    ! grep -q '^created:' "$work/$label.out" || { echo "[$label] created a database" >&2; return 1; }
+    ! grep -qF "$TURSO_API_TOKEN" <<<"$err" || { echo "[$label] the token was printed" >&2; return 1; }
+}
+expect_failure wrong-token '^databases\.create failed: TP_E_UNAUTHORIZED \(HTTP 401\): .+$' \
+    TURSO_API_TOKEN=not-the-token
+expect_failure unknown-org '^databases\.create failed: TP_E_NOT_FOUND \(HTTP 404\): .*no-such-org' \
+    TURSO_ORG=no-such-org
+expect_failure bad-base-url \
+    '^the environment: TURSO_API_BASEURL: the URL must start with http:// or https:// and a host$' \
+    TURSO_API_BASEURL=localhost:8080
+echo "examples/c: all three builds passed"
