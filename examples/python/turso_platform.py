@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ctypes
 import json
+import math
+import operator
 import os
 import threading
 from ctypes import POINTER, byref, c_char_p, c_double, c_int32, c_int64, c_size_t, c_void_p
@@ -95,6 +97,8 @@ STATUS = {code: _status_name(code).decode() for code in [0, 1, 2, 3, *range(10, 
 _CODES = {name: code for code, name in STATUS.items()}
 TP_OK = 0
 TP_E_INVALID_ARGUMENT = _CODES["TP_E_INVALID_ARGUMENT"]
+_INT32_MIN, _INT32_MAX = -2**31, 2**31 - 1
+_INT64_MIN, _INT64_MAX = -2**63, 2**63 - 1
 
 
 def version() -> str:
@@ -131,7 +135,10 @@ class Error(Exception):
         self.code = code
         where = f"{op}: " if op else ""
         http = f" (HTTP {http_status})" if http_status else ""
-        super().__init__(f"{where}{self.status_name}{http}: {message}")
+        # The library's argument checks name the operation already ("databases.list: missing
+        # parameter 'org'"): say it once, in front.
+        text = message[len(where):] if where and message.startswith(where) else message
+        super().__init__(f"{where}{self.status_name}{http}: {text}")
 
 
 def _check(status: int, what: str) -> None:
@@ -182,11 +189,44 @@ class Result:
         return f"Result(http_status={self.http_status}, data={self.data!r})"
 
 
-def _set_param(params, name: str, value: Any) -> int:
+def _ms(seconds: float, what: str, *, limit: bool) -> int:
+    """seconds as the int32_t milliseconds a C setter takes. ctypes would wrap a value out of
+    that range (2**32 + 1 ms becomes 1 ms), so one below it is clamped for the library's own
+    range check to refuse, and one above it raises Error when the library has no upper limit to
+    check (limit=False), else is clamped too."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{what} must be a number of seconds, not {type(seconds).__name__}")
+    ms = seconds * 1000
+    if ms != ms or (not limit and ms > _INT32_MAX):  # NaN, or more than C can hold
+        raise Error(TP_E_INVALID_ARGUMENT, f"{what} must be a number of seconds, at most {_INT32_MAX / 1000}")
+    return _int32(ms)
+
+
+def _int32(n: float) -> int:
+    """n clamped to int32_t, for the library's range check to refuse rather than ctypes to wrap."""
+    return int(max(_INT32_MIN, min(_INT32_MAX, n)))
+
+
+def _set_param(params, op: str, name: str, value: Any) -> None:
+    """Sets one argument; raises Error when it is refused (by the library, or here when C could
+    not hold it: ctypes would wrap 2**64 + 1 to 1)."""
     n = _utf8(name, f"argument name {name!r}")
+    kind = type(value).__name__
+    if isinstance(value, int) and not isinstance(value, bool) and not _INT64_MIN <= value <= _INT64_MAX:
+        raise Error(TP_E_INVALID_ARGUMENT, f"argument {name!r} ({kind}) is out of range: an integer must fit in "
+                    "64 bits (-2**63 to 2**63 - 1)", op=op)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Error(TP_E_INVALID_ARGUMENT, f"argument {name!r} ({kind}) must be finite: JSON has no NaN or infinity",
+                    op=op)
+    st = _set_value(params, n, name, value)
+    if st != TP_OK:
+        raise Error(st, f"argument {name!r} ({kind}) refused", op=op)
+
+
+def _set_value(params, n: bytes, name: str, value: Any) -> int:
     if value is None:
         return _params_set_null(params, n)
-    if isinstance(value, bool):
+    if isinstance(value, bool):  # before int: bool is an int
         return _params_set_bool(params, n, 1 if value else 0)
     if isinstance(value, int):
         return _params_set_int64(params, n, value)
@@ -216,9 +256,11 @@ class Client:
                 if value is not None:
                     _check_options(options, _options_set[name](options, _utf8(value, name)), name)
             if timeout is not None:
-                _check_options(options, _options_set_timeout_ms(options, int(timeout * 1000)), "timeout")
+                _check_options(options, _options_set_timeout_ms(options, _ms(timeout, "timeout", limit=False)),
+                               "timeout")
             if max_attempts is not None:
-                _check_options(options, _options_set_retry(options, max_attempts, int(retry_base_delay * 1000)),
+                _check_options(options, _options_set_retry(options, _int32(operator.index(max_attempts)),
+                                                           _ms(retry_base_delay, "retry_base_delay", limit=True)),
                                "retry")
             self._raw = _client_p()
             _check(_client_new(options, byref(self._raw)), "client")
@@ -256,14 +298,23 @@ class Client:
         if raw:
             _client_free(raw)
 
+    def _setting(self, get, what: str) -> Optional[str]:
+        # Read under the lock: close() detaches the client under it before freeing it.
+        with self._cond:
+            if not self._raw:
+                raise Error(TP_E_INVALID_ARGUMENT, f"{what}: the client is closed")
+            value = get(self._raw)
+            return value.decode() if value is not None else None
+
     @property
     def base_url(self) -> str:
-        return _client_base_url(self._raw).decode()
+        """The API the client talks to; Error once the client is closed."""
+        return self._setting(_client_base_url, "base_url")
 
     @property
     def org(self) -> Optional[str]:
-        org = _client_org(self._raw)
-        return org.decode() if org is not None else None
+        """The default organization, None when there is none; Error once the client is closed."""
+        return self._setting(_client_org, "org")
 
     def call(self, op: str, args: Optional[Mapping[str, Any]] = None, *, cancel: Optional[Cancel] = None) -> Result:
         """Runs the operation op ("databases.create", see operations()) with named arguments:
@@ -276,9 +327,7 @@ class Client:
         result = _result_p()
         try:
             for name, value in (args or {}).items():
-                st = _set_param(params, name, value)
-                if st != TP_OK:
-                    raise Error(st, f"argument {name!r} ({type(value).__name__}) refused", op=op)
+                _set_param(params, op, name, value)
             if cancel is not None:
                 _check(_params_set_cancel(params, cancel._raw), "cancel")
             with self._cond:

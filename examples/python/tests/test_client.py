@@ -1,5 +1,8 @@
+import http.server
+import json
 import socket
 import threading
+import urllib.parse
 
 import pytest
 
@@ -122,11 +125,95 @@ def test_refused_settings_say_why(server, monkeypatch):
 
 def test_closed_client(server):
     c = tp.Client(**server)
+    assert (c.base_url.rstrip("/"), c.org) == (server["base_url"].rstrip("/"), "local")
     c.close()
     with pytest.raises(tp.Error) as e:
         c.list_databases()
     assert e.value.status_name == "TP_E_INVALID_ARGUMENT"
+    for prop in ("base_url", "org"):
+        with pytest.raises(tp.Error) as e:
+            getattr(c, prop)
+        assert (e.value.status_name, e.value.message) == ("TP_E_INVALID_ARGUMENT", f"{prop}: the client is closed")
     c.close()  # twice is fine
+
+
+def test_error_names_the_operation_once():
+    with tp.Client(base_url="http://127.0.0.1:1") as c:  # no default organization
+        with pytest.raises(tp.Error) as e:
+            c.call("databases.list")
+    # The library's message names the operation itself; str() does not repeat it.
+    assert e.value.message.startswith("databases.list: missing parameter 'org'")
+    assert str(e.value).startswith("databases.list: TP_E_INVALID_ARGUMENT: missing parameter 'org'")
+    assert str(e.value).count("databases.list") == 1
+
+
+@pytest.fixture
+def recorder():
+    """A server that answers every request 200 {} and records its request line and body."""
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append((self.command, urllib.parse.unquote(self.path), body.decode()))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with tp.Client(token="t", base_url="http://%s:%d" % httpd.server_address, org="o", max_attempts=1) as c:
+            yield c, seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_numbers_are_sent_exactly_or_refused(recorder):
+    client, seen = recorder
+    # The int64 bounds, a float and a bool arrive as they are.
+    client.call("databases.list", {"limit": 2**63 - 1, "schema": True})
+    client.call("databases.create", {"name": "n", "size_limit": -2**63})
+    client.call("databases.create", {"name": "n", "size_limit": 1.5, "is_schema": False})
+    path, query = seen[0][1].split("?")
+    assert (path, sorted(query.split("&"))) == ("/v1/organizations/o/databases",
+                                                ["limit=9223372036854775807", "schema=true"])
+    assert json.loads(seen[1][2]) == {"name": "n", "size_limit": -2**63}
+    assert json.loads(seen[2][2]) == {"name": "n", "size_limit": 1.5, "is_schema": False}
+    # Outside int64 ctypes would wrap (2**64 + 1 sent as 1); NaN and infinity have no JSON form.
+    for value, why in [(2**63, "is out of range"), (2**64 + 1, "is out of range"), (-2**63 - 1, "is out of range"),
+                       (float("nan"), "must be finite"), (float("inf"), "must be finite")]:
+        with pytest.raises(tp.Error) as e:
+            client.call("databases.list", {"limit": value})
+        assert (e.value.status_name, e.value.http_status, e.value.op) == ("TP_E_INVALID_ARGUMENT", 0, "databases.list")
+        assert e.value.message.startswith(f"argument 'limit' ({type(value).__name__}) {why}")
+    assert len(seen) == 3, "nothing refused was sent"
+
+
+def test_settings_out_of_c_range_are_refused(recorder):
+    # The C setters take int32 milliseconds and attempts: ctypes would wrap 2**32 + 1 to 1.
+    for kwargs, why in [
+        ({"timeout": 4294967.297}, "timeout must be a number of seconds, at most 2147483.647"),
+        ({"timeout": float("nan")}, "timeout must be a number of seconds, at most 2147483.647"),
+        ({"timeout": -1e10}, "timeout_ms must be greater than 0"),
+        ({"max_attempts": 2**32 + 1}, "max_attempts must be from 1 to 20"),
+        ({"max_attempts": 2, "retry_base_delay": 4294967.297}, "base_delay_ms must be from 0 to 60000"),
+    ]:
+        with pytest.raises(tp.Error) as e:
+            tp.Client(**kwargs)
+        assert (e.value.status_name, e.value.message) == ("TP_E_INVALID_ARGUMENT", why), kwargs
+    for kwargs in ({"timeout": "5"}, {"timeout": True}, {"max_attempts": 2.5}):
+        with pytest.raises(TypeError):
+            tp.Client(**kwargs)
 
 
 def test_threads_share_one_client(client):
