@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -63,19 +64,30 @@ type Error struct {
 	Status     Status
 	HTTPStatus int
 	Message    string
-	Op         string // the operation id, "" for a raw request
+	Op         string // the operation id, "" when no call failed (a setting, the environment)
+	what       string // what failed when Op is "": "options", "environment", "client", "call"
 	ctxErr     error
 }
 
+// Error is "turso: WHAT: STATUS (HTTP n): MESSAGE", WHAT being the operation id or what else
+// failed.
 func (e *Error) Error() string {
-	op := e.Op
-	if op == "" {
-		op = "request"
+	var b strings.Builder
+	b.WriteString("turso: ")
+	msg := e.Message
+	if e.Op != "" {
+		b.WriteString(e.Op + ": ")
+		// The library's argument checks name the operation already: say it once.
+		msg = strings.TrimPrefix(msg, e.Op+": ")
+	} else if e.what != "" {
+		b.WriteString(e.what + ": ")
 	}
+	b.WriteString(e.Status.String())
 	if e.HTTPStatus != 0 {
-		return fmt.Sprintf("turso: %s: %s (HTTP %d): %s", op, e.Status, e.HTTPStatus, e.Message)
+		fmt.Fprintf(&b, " (HTTP %d)", e.HTTPStatus)
 	}
-	return fmt.Sprintf("turso: %s: %s: %s", op, e.Status, e.Message)
+	b.WriteString(": " + msg)
+	return b.String()
 }
 
 // Unwrap gives the context's error when the call was cancelled through its context, so that
@@ -85,16 +97,20 @@ func (e *Error) Unwrap() error { return e.ctxErr }
 // Version is the version of the loaded C library, e.g. "0.1.0".
 func Version() string { return C.GoString(C.tp_version()) }
 
-// Options are a client's settings; zero values keep the library's defaults.
+// Options are a client's settings; zero values keep the library's defaults. A value the library
+// refuses (a negative Timeout, MaxAttempts over 20, ...) is an *Error saying why.
 type Options struct {
 	Token          string        // platform API token
 	BaseURL        string        // default https://api.turso.tech
 	Org            string        // default organization
-	Timeout        time.Duration // the whole call, retries and their waits included
+	Timeout        time.Duration // the whole call, retries and their waits included; at most MaxTimeout
 	MaxAttempts    int           // 1 = no retry
 	RetryBaseDelay time.Duration // used with MaxAttempts
 	UserAgent      string
 }
+
+// MaxTimeout is the longest Options.Timeout: the library takes int32 milliseconds.
+const MaxTimeout = math.MaxInt32 * time.Millisecond
 
 // Client is a connection pool and settings; safe for concurrent use. Close it when done.
 type Client struct {
@@ -102,18 +118,30 @@ type Client struct {
 	c  *C.tp_client
 }
 
+// statusError is a failure with no result to describe it: what failed in the call op, or, with
+// op "", what failed outside any call ("client").
 func statusError(op string, st C.tp_status, what string) error {
-	return &Error{Status: Status(st), Op: op, Message: what + ": " + C.GoString(C.tp_status_message(st))}
+	msg := C.GoString(C.tp_status_message(st))
+	if op == "" {
+		return &Error{Status: Status(st), what: what, Message: msg}
+	}
+	return &Error{Status: Status(st), Op: op, Message: what + ": " + msg}
 }
 
-// optionsError is statusError for a tp_options_* call on o, with the library's reason
-// (tp_options_error: the setting or environment variable and why, never the value) as the
-// message when it gave one.
+// optionsError is the failure of a tp_options_* call on o, labelled what ("options" or
+// "environment"), with the library's reason (tp_options_error: the setting or environment
+// variable and why, never the value) as the message, or the status' sentence when it gave none.
 func optionsError(o *C.tp_options, st C.tp_status, what string) error {
 	if why := C.GoString(C.tp_options_error(o)); why != "" {
-		return &Error{Status: Status(st), Message: why}
+		return &Error{Status: Status(st), what: what, Message: why}
 	}
 	return statusError("", st, what)
+}
+
+// int32Of clamps n for an int32_t parameter: a conversion would wrap (1<<32 + 1 becomes 1),
+// clamped the library's own range check refuses it with its reason.
+func int32Of(n int64) C.int32_t {
+	return C.int32_t(max(math.MinInt32, min(math.MaxInt32, n)))
 }
 
 // cString copies s for C, to be freed with C.free. C reads a string up to its first NUL, so a
@@ -121,19 +149,19 @@ func optionsError(o *C.tp_options, st C.tp_status, what string) error {
 // error names what the string is, never its value (it may be a token).
 func cString(op, s, what string) (*C.char, error) {
 	if strings.IndexByte(s, 0) >= 0 {
-		return nil, &Error{Status: StatusInvalidArgument, Op: op, Message: what + " contains a NUL byte"}
+		return nil, &Error{Status: StatusInvalidArgument, Op: op, what: "call", Message: what + " contains a NUL byte"}
 	}
 	return C.CString(s), nil
 }
 
 func setString(o *C.tp_options, set func(*C.tp_options, *C.char) C.tp_status, value, name string) error {
-	cs, err := cString("", value, name)
-	if err != nil {
-		return err
+	if strings.IndexByte(value, 0) >= 0 { // as cString: never the value, it may be the token
+		return &Error{Status: StatusInvalidArgument, what: "options", Message: name + " contains a NUL byte"}
 	}
+	cs := C.CString(value)
 	defer C.free(unsafe.Pointer(cs))
 	if st := set(o, cs); st != C.TP_OK {
-		return optionsError(o, st, name)
+		return optionsError(o, st, "options")
 	}
 	return nil
 }
@@ -156,14 +184,19 @@ func apply(o *C.tp_options, opts Options) error {
 			}
 		}
 	}
-	if opts.Timeout > 0 {
-		if st := C.tp_options_set_timeout_ms(o, C.int32_t(opts.Timeout.Milliseconds())); st != C.TP_OK {
-			return optionsError(o, st, "timeout")
+	// Zero keeps the default; anything else goes to the library, which refuses a negative value.
+	if opts.Timeout != 0 {
+		if opts.Timeout > MaxTimeout {
+			return &Error{Status: StatusInvalidArgument, what: "options", Message: "timeout must be at most " + MaxTimeout.String()}
+		}
+		if st := C.tp_options_set_timeout_ms(o, int32Of(opts.Timeout.Milliseconds())); st != C.TP_OK {
+			return optionsError(o, st, "options")
 		}
 	}
-	if opts.MaxAttempts > 0 {
-		if st := C.tp_options_set_retry(o, C.int32_t(opts.MaxAttempts), C.int32_t(opts.RetryBaseDelay.Milliseconds())); st != C.TP_OK {
-			return optionsError(o, st, "retry")
+	if opts.MaxAttempts != 0 {
+		st := C.tp_options_set_retry(o, int32Of(int64(opts.MaxAttempts)), int32Of(opts.RetryBaseDelay.Milliseconds()))
+		if st != C.TP_OK {
+			return optionsError(o, st, "options")
 		}
 	}
 	return nil
@@ -180,7 +213,11 @@ func newClient(fromEnv bool, opts Options) (*Client, error) {
 	// A refused environment value hands back options too, carrying the reason; free them always.
 	defer C.tp_options_free(o)
 	if st != C.TP_OK {
-		return nil, optionsError(o, st, "options")
+		what := "options"
+		if fromEnv {
+			what = "environment"
+		}
+		return nil, optionsError(o, st, what)
 	}
 	if err := apply(o, opts); err != nil {
 		return nil, err
@@ -255,7 +292,34 @@ func setParam(p *C.tp_params, op, name string, value any) error {
 		defer C.free(unsafe.Pointer(cv))
 		return paramError(C.tp_params_set_string(p, cname, cv), op, name, value)
 	}
+	if why := unsendable(value); why != "" {
+		return &Error{Status: StatusInvalidArgument, Op: op, Message: fmt.Sprintf("argument %q (%T) %s", name, value, why)}
+	}
 	return paramError(setValue(p, cname, value), op, name, value)
+}
+
+// unsendable says why a number cannot be sent as it is, or "". A uint above int64 would wrap
+// in conversion (and round as JSON); JSON has no NaN or infinity.
+func unsendable(value any) string {
+	var u uint64
+	switch v := value.(type) {
+	case uint:
+		u = uint64(v)
+	case uint64:
+		u = v
+	case float32:
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return "must be finite: JSON has no NaN or infinity"
+		}
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return "must be finite: JSON has no NaN or infinity"
+		}
+	}
+	if u > math.MaxInt64 {
+		return "is out of range: an integer must fit in int64"
+	}
+	return ""
 }
 
 func paramError(st C.tp_status, op, name string, value any) error {
@@ -278,10 +342,26 @@ func setValue(p *C.tp_params, cname *C.char, value any) C.tp_status {
 		return C.tp_params_set_bool(p, cname, b)
 	case int:
 		return C.tp_params_set_int64(p, cname, C.int64_t(v))
+	case int8:
+		return C.tp_params_set_int64(p, cname, C.int64_t(v))
+	case int16:
+		return C.tp_params_set_int64(p, cname, C.int64_t(v))
 	case int32:
 		return C.tp_params_set_int64(p, cname, C.int64_t(v))
 	case int64:
 		return C.tp_params_set_int64(p, cname, C.int64_t(v))
+	case uint8:
+		return C.tp_params_set_int64(p, cname, C.int64_t(v))
+	case uint16:
+		return C.tp_params_set_int64(p, cname, C.int64_t(v))
+	case uint32:
+		return C.tp_params_set_int64(p, cname, C.int64_t(v))
+	case uint: // at most math.MaxInt64: setParam refused more
+		return C.tp_params_set_int64(p, cname, C.int64_t(v))
+	case uint64:
+		return C.tp_params_set_int64(p, cname, C.int64_t(v))
+	case float32:
+		return C.tp_params_set_double(p, cname, C.double(v))
 	case float64:
 		return C.tp_params_set_double(p, cname, C.double(v))
 	case []byte:
@@ -304,9 +384,10 @@ func setValue(p *C.tp_params, cname *C.char, value any) C.tp_status {
 
 // Call runs the operation op (an id such as "databases.create", as listed by Operations) with
 // named arguments: path parameters ("org", "db", ...), query parameters and body fields.
-// Strings, bools, integers, float64, nil and []byte (multipart files) map to the C setters;
+// Strings, bools, integers, floats, nil and []byte (multipart files) map to the C setters;
 // anything else is sent as JSON. "org" defaults to the client's organization. A string with a
-// NUL byte (an argument, its name, op) is a StatusInvalidArgument error, and nothing is sent.
+// NUL byte (an argument, its name, op), an unsigned integer above math.MaxInt64 and a NaN or
+// infinite float are StatusInvalidArgument errors, and nothing is sent.
 func (c *Client) Call(ctx context.Context, op string, args map[string]any) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Status: StatusCancelled, Op: op, Message: err.Error(), ctxErr: err}

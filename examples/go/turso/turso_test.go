@@ -7,7 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"strings"
@@ -448,4 +453,140 @@ func TestCloseWhileIdle(t *testing.T) {
 	if terr := asError(t, err); terr.Status != turso.StatusInvalidArgument {
 		t.Fatalf("call after Close: %+v", terr)
 	}
+}
+
+// What an error's text says: what failed (not "request" for a setting or the environment), and
+// the operation once even when the library's message names it too.
+func TestErrorSaysWhatFailedOnce(t *testing.T) {
+	t.Setenv("TURSO_API_TOKEN", token)
+	t.Setenv("TURSO_API_BASEURL", "localhost:8080")
+	_, err := turso.FromEnv()
+	want := "turso: environment: TP_E_INVALID_ARGUMENT: TURSO_API_BASEURL: the URL must start with http:// or https:// and a host"
+	if err == nil || err.Error() != want {
+		t.Errorf("want %q, got %v", want, err)
+	}
+	_, err = turso.NewClient(turso.Options{BaseURL: "http://user:s3cret@127.0.0.1:1"})
+	want = "turso: options: TP_E_INVALID_ARGUMENT: base_url: the URL must not contain a user name or password (user@host)"
+	if err == nil || err.Error() != want {
+		t.Errorf("want %q, got %v", want, err)
+	}
+	_, err = turso.NewClient(turso.Options{Org: "local\x00x"})
+	want = "turso: options: TP_E_INVALID_ARGUMENT: org contains a NUL byte"
+	if err == nil || err.Error() != want {
+		t.Errorf("want %q, got %v", want, err)
+	}
+
+	c, err := turso.NewClient(turso.Options{Token: token, BaseURL: baseURL}) // no default organization
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = c.ListDatabases(context.Background())
+	terr := asError(t, err)
+	if !strings.HasPrefix(terr.Message, "databases.list: missing parameter 'org'") {
+		t.Errorf("the library's message: %q", terr.Message)
+	}
+	if text := err.Error(); !strings.HasPrefix(text, "turso: databases.list: TP_E_INVALID_ARGUMENT: missing parameter 'org'") ||
+		strings.Count(text, "databases.list") != 1 {
+		t.Errorf("error text %q", text)
+	}
+	_, err = c.Call(context.Background(), "databases.list\x00x", nil)
+	want = `turso: call: TP_E_INVALID_ARGUMENT: operation id "databases.list\x00x" contains a NUL byte`
+	if err == nil || err.Error() != want {
+		t.Errorf("want %q, got %v", want, err)
+	}
+}
+
+// recorder is a server that answers every request 200 {} and records its query and body, and a
+// client of it.
+func recorder(t *testing.T) (*turso.Client, *[]string) {
+	t.Helper()
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		query, _ := url.QueryUnescape(r.URL.RawQuery)
+		mu.Lock()
+		seen = append(seen, query+" "+string(body))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, "{}")
+	}))
+	t.Cleanup(srv.Close)
+	c, err := turso.NewClient(turso.Options{Token: "t", BaseURL: srv.URL, Org: "o", MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, &seen
+}
+
+// Numbers arrive exactly, or are refused with nothing sent: never wrapped or rounded.
+func TestNumbersAreSentExactlyOrRefused(t *testing.T) {
+	c, seen := recorder(t)
+	ctx := context.Background()
+	sent := []map[string]any{
+		{"limit": uint64(math.MaxInt64)},
+		{"limit": uint(7), "schema": true},
+		{"name": "n", "size_limit": int8(-5), "is_schema": false},
+		{"name": "n", "size_limit": float32(1.5)},
+	}
+	for i, args := range sent {
+		op := "databases.list"
+		if i >= 2 {
+			op = "databases.create"
+		}
+		if _, err := c.Call(ctx, op, args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := *seen
+	if len(got) != 4 || got[0] != "limit=9223372036854775807 " ||
+		(got[1] != "limit=7&schema=true " && got[1] != "schema=true&limit=7 ") ||
+		got[2] != ` {"name":"n","size_limit":-5,"is_schema":false}` || got[3] != ` {"name":"n","size_limit":1.5}` {
+		t.Fatalf("sent %q", got)
+	}
+	for _, c2 := range []struct {
+		value any
+		why   string
+	}{
+		{uint64(math.MaxInt64) + 1, `argument "limit" (uint64) is out of range: an integer must fit in int64`},
+		{uint(math.MaxUint), `argument "limit" (uint) is out of range: an integer must fit in int64`},
+		{math.NaN(), `argument "limit" (float64) must be finite: JSON has no NaN or infinity`},
+		{float32(math.Inf(-1)), `argument "limit" (float32) must be finite: JSON has no NaN or infinity`},
+	} {
+		_, err := c.Call(ctx, "databases.list", map[string]any{"limit": c2.value})
+		if terr := asError(t, err); terr.Status != turso.StatusInvalidArgument || terr.Op != "databases.list" || terr.Message != c2.why {
+			t.Errorf("want %q, got %+v", c2.why, terr)
+		}
+	}
+	if len(*seen) != 4 {
+		t.Fatalf("a refused argument was sent: %q", (*seen)[4:])
+	}
+}
+
+// The library takes int32 milliseconds and attempts: a conversion would wrap 1<<32 + 1 to 1.
+func TestSettingsOutOfRangeAreRefused(t *testing.T) {
+	for _, c := range []struct {
+		opts turso.Options
+		want string
+	}{
+		{turso.Options{Timeout: turso.MaxTimeout + time.Millisecond}, "timeout must be at most 596h31m23.647s"},
+		{turso.Options{Timeout: (1<<32 + 1) * time.Millisecond}, "timeout must be at most 596h31m23.647s"},
+		{turso.Options{Timeout: -time.Second}, "timeout_ms must be greater than 0"},
+		{turso.Options{MaxAttempts: 1<<32 + 1}, "max_attempts must be from 1 to 20"},
+		{turso.Options{MaxAttempts: -1}, "max_attempts must be from 1 to 20"},
+		{turso.Options{MaxAttempts: 2, RetryBaseDelay: (1<<32 + 1) * time.Millisecond}, "base_delay_ms must be from 0 to 60000"},
+	} {
+		_, err := turso.NewClient(c.opts)
+		if terr := asError(t, err); terr.Status != turso.StatusInvalidArgument || terr.Message != c.want ||
+			err.Error() != "turso: options: TP_E_INVALID_ARGUMENT: "+c.want {
+			t.Errorf("%+v: want %q, got %v", c.opts, c.want, err)
+		}
+	}
+	c, err := turso.NewClient(turso.Options{Timeout: turso.MaxTimeout, MaxAttempts: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
 }
