@@ -5,6 +5,8 @@ export PKG_CONFIG_PATH=$TP_PREFIX/lib/pkgconfig
 export LD_LIBRARY_PATH=$TP_PREFIX/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 # The examples are not built with sanitizers: keep the main build's settings out of them.
 unset CFLAGS CXXFLAGS LDFLAGS
+# Each script may run alone (ctest -R): none relies on another having made the work directory.
+mkdir -p "$TP_WORK_DIR"
 
 # skip_unless COMMAND: exit 77 (ctest's "skipped") when a toolchain is missing.
 skip_unless() {
@@ -24,4 +26,26 @@ check_example() {
         echo "[$label] the platform token was printed" >&2
         return 1
     fi
+}
+
+# expect_failure LABEL REGEX COMMAND...: COMMAND (e.g. `env TURSO_API_TOKEN=x ./databases`) exits
+# with status 1 and prints exactly one line on stderr, matching REGEX: no sanitizer report, abort,
+# traceback or Debug dump. It creates nothing and never prints the platform token.
+expect_failure() {
+    local label=$1 want=$2 err rc
+    shift 2
+    set +e
+    err=$("$@" 2>&1 >"$TP_WORK_DIR/$label.out")
+    rc=$?
+    set -e
+    printf '%s\n' "$err" | sed "s/^/[$label] /"
+    if grep -qE 'Sanitizer|runtime error|double free|free\(\)' <<<"$err"; then
+        echo "[$label] a sanitizer or glibc report" >&2
+        return 1
+    fi
+    [ "$rc" = 1 ] || { echo "[$label] exit status $rc, want 1" >&2; return 1; }
+    [ "$(wc -l <<<"$err")" = 1 ] && grep -qE "$want" <<<"$err" \
+        || { echo "[$label] want one line on stderr matching: $want" >&2; return 1; }
+    ! grep -q '^created:' "$TP_WORK_DIR/$label.out" || { echo "[$label] created a database" >&2; return 1; }
+    ! grep -qF "$TURSO_API_TOKEN" <<<"$err" || { echo "[$label] the token was printed" >&2; return 1; }
 }
