@@ -13,4 +13,10 @@ grep -q '^test result: ok' "$TP_WORK_DIR/rust-test.log" && ! grep -qE '^test res
 grep -q '^test functions_match_the_header ... ok' "$TP_WORK_DIR/rust-test.log"
 grep -q '^test threads_share_one_client ... ok' "$TP_WORK_DIR/rust-test.log"
 check_example rust ffi-rust "$(cargo run --locked --offline -q --example databases -- ffi-rust)"
+# A failure is the error's Display form ("Error { status: ... }" was its Debug form), status 1.
+expect_failure rust-wrong-token '^databases: databases\.create: TP_E_UNAUTHORIZED \(HTTP 401\): .+$' \
+    env TURSO_API_TOKEN=not-the-token cargo run --locked --offline -q --example databases -- ffi-rust-fail
+expect_failure rust-bad-base-url \
+    '^databases: turso-platform: TP_E_INVALID_ARGUMENT: TURSO_API_BASEURL: the URL must start with http:// or https:// and a host$' \
+    env TURSO_API_BASEURL=localhost:8080 cargo run --locked --offline -q --example databases -- ffi-rust-fail
 echo "examples/rust: passed"

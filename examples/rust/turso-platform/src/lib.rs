@@ -102,18 +102,21 @@ impl Error {
     }
 }
 
+/// "OP: STATUS (HTTP n): MESSAGE", "turso-platform" standing for OP when no call failed.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}",
-            self.op.as_deref().unwrap_or("turso-platform"),
-            self.status
-        )?;
+        let op = self.op.as_deref().unwrap_or("turso-platform");
+        write!(f, "{op}: {}", self.status)?;
         if self.http_status != 0 {
             write!(f, " (HTTP {})", self.http_status)?;
         }
-        write!(f, ": {}", self.message)
+        // The library's argument checks name the operation already: say it once.
+        let message = self
+            .op
+            .as_deref()
+            .and_then(|op| self.message.strip_prefix(op)?.strip_prefix(": "))
+            .unwrap_or(&self.message);
+        write!(f, ": {message}")
     }
 }
 

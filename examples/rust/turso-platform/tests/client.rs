@@ -246,3 +246,41 @@ fn status_names() {
     assert!(turso_platform::operations().contains(&"databases.create_token"));
     assert!(!turso_platform::version().is_empty());
 }
+
+#[test]
+fn error_names_the_operation_once() {
+    let (url, token) = server();
+    let c = Client::new(&Options {
+        token: Some(token),
+        base_url: Some(url),
+        ..Default::default()
+    })
+    .unwrap(); // no default organization
+    let e = c.list_databases().unwrap_err();
+    // The library's message names the operation itself; Display does not repeat it.
+    assert!(
+        e.message
+            .starts_with("databases.list: missing parameter 'org'"),
+        "{e:?}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.starts_with("databases.list: TP_E_INVALID_ARGUMENT: missing parameter 'org'"),
+        "{text}"
+    );
+    assert_eq!(text.matches("databases.list").count(), 1, "{text}");
+    // A message that does not start with the operation is left whole.
+    let e = c.call(
+        "databases.get",
+        &[
+            ("db", "x".into()),
+            ("org", "local".into()),
+            ("nul", "a\0b".into()),
+        ],
+    );
+    let text = e.unwrap_err().to_string();
+    assert_eq!(
+        text,
+        "turso-platform: TP_E_INVALID_ARGUMENT: nul contains a NUL byte"
+    );
+}
