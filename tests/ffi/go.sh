@@ -15,4 +15,10 @@ grep -q '^ok ' "$work/test.log" && ! grep -q -- '--- FAIL' "$work/test.log" || {
 grep -q -- '--- PASS: TestConcurrentGoroutines' "$work/test.log"
 go build -o "$work/databases" ./cmd/databases
 check_example go ffi-go "$("$work/databases" ffi-go)"
+expect_failure go-wrong-token '^turso: databases\.create: TP_E_UNAUTHORIZED \(HTTP 401\): .+$' \
+    env TURSO_API_TOKEN=not-the-token "$work/databases" ffi-go-fail
+# Labelled by what failed: the environment, not a request.
+expect_failure go-bad-base-url \
+    '^turso: environment: TP_E_INVALID_ARGUMENT: TURSO_API_BASEURL: the URL must start with http:// or https:// and a host$' \
+    env TURSO_API_BASEURL=localhost:8080 "$work/databases" ffi-go-fail
 echo "examples/go: passed"
