@@ -11,6 +11,14 @@ import turso_platform as tp
 
 def main() -> int:
     name = sys.argv[1] if len(sys.argv) > 1 else "example-python"
+    try:
+        return run(name)
+    except tp.Error as e:  # one line saying what failed, not a traceback
+        print(f"databases.py: {e}", file=sys.stderr)
+        return 1
+
+
+def run(name: str) -> int:
     with tp.Client.from_env() as client:
         print(f"libturso_platform {tp.version()}, base URL {client.base_url}, organization {client.org}")
         db = client.create_database(name, group="default")
