@@ -195,10 +195,11 @@ TP_API tp_status tp_options_set_verify_tls(tp_options *options, int32_t verify);
 TP_API tp_status tp_options_set_proxy(tp_options *options, const char *proxy);
 /* Largest response body accepted, in bytes, > 0 (default 64 MiB). */
 TP_API tp_status tp_options_set_max_response_bytes(tp_options *options, int64_t max_bytes);
-/* Most idle connections the client keeps open for reuse between calls, single calls' and
- * batches' together (default 16, 1 to 1024); past it the least recently used are closed. A batch
- * has up to its concurrency open while it runs; once all its calls have started, calls that end
- * close their connections until no more than this many remain. */
+/* Most idle connections the client keeps open for reuse between single calls (default 16, 1 to
+ * 1024; past it the least recently used are closed), and the most each finished batch keeps for
+ * the next batch (up to 4 such sets are kept). A batch has up to its concurrency open while it
+ * runs; once all its calls have started, calls that end close their connections until no more
+ * than this many remain. */
 TP_API tp_status tp_options_set_max_connections(tp_options *options, int32_t max_connections);
 /* A log sink (NULL to remove) and its userdata, and the most verbose level passed to it. */
 TP_API tp_status tp_options_set_log(tp_options *options, tp_log_fn fn, void *userdata, int32_t max_level);

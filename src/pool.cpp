@@ -83,28 +83,19 @@ void HandlePool::destroy(BatchCache *cache) {
     delete cache;
 }
 
-void HandlePool::evict_over_budget(std::vector<PooledHandle *> &handles, std::vector<BatchCache *> &caches) {
-    // An idle cache keeps its sockets unchanged (libcurl only acts on a multi handle when called).
+void HandlePool::evict_over_budget(std::vector<PooledHandle *> &handles) {
+    // Single calls' idle connections only: a batch's set is held to the limit on its own
+    // (release_multi). Counting both together closed a whole set of 16 for the 17th connection
+    // a single call opened after it, so every batch reconnected.
     while (idle_connections_ > max_connections_) {
-        size_t oldest_handle = idle_.size(), oldest_cache = idle_multis_.size();
+        size_t oldest_handle = idle_.size();
         uint64_t oldest = UINT64_MAX;
         for (size_t i = 0; i < idle_.size(); ++i)
             if (open_sockets(idle_[i]->sockets) && idle_[i]->idle_since < oldest) {
                 oldest = idle_[i]->idle_since;
                 oldest_handle = i;
             }
-        for (size_t i = 0; i < idle_multis_.size(); ++i)
-            if (open_sockets(idle_multis_[i]->sockets) && idle_multis_[i]->idle_since < oldest) {
-                oldest = idle_multis_[i]->idle_since;
-                oldest_cache = i;
-                oldest_handle = idle_.size();
-            }
-        if (oldest_cache < idle_multis_.size()) {
-            BatchCache *c = idle_multis_[oldest_cache];
-            caches.push_back(c); // first: if it throws, the pool still has it
-            uncount(open_sockets(c->sockets));
-            idle_multis_.erase(idle_multis_.begin() + static_cast<long>(oldest_cache));
-        } else if (oldest_handle < idle_.size()) {
+        if (oldest_handle < idle_.size()) {
             PooledHandle *h = idle_[oldest_handle];
             handles.push_back(h);
             uncount(open_sockets(h->sockets));
@@ -119,8 +110,17 @@ PooledHandle *HandlePool::acquire() {
     {
         std::lock_guard<std::mutex> guard(mutex_);
         if (!idle_.empty()) {
-            PooledHandle *h = idle_.back();
-            idle_.pop_back();
+            // The most recently used handle that holds a connection, else the most recent: after
+            // a batch the handles it used come back on top with no connection of their own
+            // (theirs stay with the batch), and a call taking one of those would reconnect.
+            size_t pick = idle_.size() - 1;
+            for (size_t i = idle_.size(); i-- > 0;)
+                if (open_sockets(idle_[i]->sockets)) {
+                    pick = i;
+                    break;
+                }
+            PooledHandle *h = idle_[pick];
+            idle_.erase(idle_.begin() + static_cast<long>(pick));
             uncount(open_sockets(h->sockets));
             return h;
         }
@@ -133,15 +133,15 @@ PooledHandle *HandlePool::acquire() {
         destroy(h);
         throw std::bad_alloc();
     }
-    // One connection kept per handle: after each call libcurl closes any other it holds.
-    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 1L);
+    // Two connections kept per handle: the API's and the closest-region host's, so that a thread
+    // alternating locations.closest with other calls does not reconnect for each.
+    curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, 2L);
     return h;
 }
 
 void HandlePool::release(PooledHandle *handle) {
     if (!handle) return;
     std::vector<PooledHandle *> handles;
-    std::vector<BatchCache *> caches;
     try {
         std::lock_guard<std::mutex> guard(mutex_);
         if (idle_.size() < max_connections_) {
@@ -149,7 +149,7 @@ void HandlePool::release(PooledHandle *handle) {
             idle_.push_back(handle); // capacity reserved: never throws
             idle_connections_ += open_sockets(handle->sockets);
             handle = nullptr;
-            evict_over_budget(handles, caches);
+            evict_over_budget(handles);
         }
     } catch (...) {
         // No room to note a victim: the budget is met at the next release.
@@ -157,8 +157,6 @@ void HandlePool::release(PooledHandle *handle) {
     destroy(handle);
     for (PooledHandle *h : handles)
         destroy(h);
-    for (BatchCache *c : caches)
-        destroy(c);
 }
 
 BatchCache *HandlePool::acquire_multi() {
@@ -167,7 +165,6 @@ BatchCache *HandlePool::acquire_multi() {
         if (!idle_multis_.empty()) {
             BatchCache *c = idle_multis_.back();
             idle_multis_.pop_back();
-            uncount(open_sockets(c->sockets));
             return c;
         }
     }
@@ -182,26 +179,17 @@ BatchCache *HandlePool::acquire_multi() {
 
 void HandlePool::release_multi(BatchCache *cache) {
     if (!cache) return;
-    std::vector<PooledHandle *> handles;
-    std::vector<BatchCache *> caches;
-    try {
+    {
         std::lock_guard<std::mutex> guard(mutex_);
-        size_t open = open_sockets(cache->sockets);
-        if (idle_multis_.size() < kMaxIdleMultis && open <= max_connections_) {
+        // Kept with at most max_connections open (the batch trims itself to that once all its
+        // calls started); one with more is closed whole.
+        if (idle_multis_.size() < kMaxIdleMultis && open_sockets(cache->sockets) <= max_connections_) {
             cache->idle_since = ++releases_;
             idle_multis_.push_back(cache); // capacity reserved: never throws
-            idle_connections_ += open;
             cache = nullptr;
-            evict_over_budget(handles, caches);
         }
-    } catch (...) {
-        // As in release.
     }
     destroy(cache);
-    for (PooledHandle *h : handles)
-        destroy(h);
-    for (BatchCache *c : caches)
-        destroy(c);
 }
 
 } // namespace turso::platform

@@ -2,7 +2,8 @@
 // each with its own multi handle, so that a finished call leaves its connection open for the
 // next call that takes the handle (keep-alive reuse without sharing a connection cache across
 // threads, which libcurl does not support); and the multi handles of batches, whose connections
-// stay open for the next batch. Together they keep at most max_connections idle connections.
+// stay open for the next batch. Single calls keep at most max_connections idle connections, and
+// so does each of the (at most kMaxIdleMultis) idle batch sets.
 #pragma once
 
 #include <atomic>
@@ -39,14 +40,16 @@ struct BatchCache {
 
 class HandlePool {
   public:
-    // Keeps at most `max_connections` connections open between calls, and as many easy handles.
+    // Keeps at most `max_connections` connections of single calls open between calls, as many
+    // easy handles, and up to kMaxIdleMultis batch sets of at most that many connections each.
     // Throws std::bad_alloc.
     explicit HandlePool(int max_connections);
     ~HandlePool();
     HandlePool(const HandlePool &) = delete;
     HandlePool &operator=(const HandlePool &) = delete;
 
-    // A handle for one call (the most recently used one first: its connection is warmest).
+    // A handle for one call: the most recently used one that holds a connection (the warmest),
+    // else the most recently used.
     // Throws std::bad_alloc.
     PooledHandle *acquire();
     void release(PooledHandle *handle);
@@ -64,9 +67,9 @@ class HandlePool {
     static void destroy(PooledHandle *handle);
     static void destroy(BatchCache *cache);
 
-    // Under mutex_: takes the least recently used idle caches out of the pool until the idle
+    // Under mutex_: takes the least recently used idle handles out of the pool until their
     // connections fit in max_connections_; the caller destroys them after unlocking.
-    void evict_over_budget(std::vector<PooledHandle *> &handles, std::vector<BatchCache *> &caches);
+    void evict_over_budget(std::vector<PooledHandle *> &handles);
     void uncount(size_t sockets) {
         idle_connections_ = sockets < idle_connections_ ? idle_connections_ - sockets : 0;
     }
@@ -77,7 +80,7 @@ class HandlePool {
     std::vector<PooledHandle *> idle_;
     std::vector<BatchCache *> idle_multis_;
     size_t max_connections_;
-    size_t idle_connections_ = 0; // sockets of the idle handles and multis
+    size_t idle_connections_ = 0; // sockets of the idle handles
     uint64_t releases_ = 0;       // a clock for "least recently used"
 };
 

@@ -98,18 +98,18 @@ static void test_batch_leaves_at_most_max_connections(void **state) {
     assert_true(fx_connection_count(s) >= 32); /* the batch did run them side by side */
     int open = fx_wait_open_connections_at_most(s, 1, 3000);
     if (open > 1) fail_msg("%d connections open after the batch, max_connections is 1", open);
-    /* And a single call afterwards does not add to them. */
+    /* A single call afterwards keeps its own one (single calls have their own limit). */
     tp_result *r = NULL;
     assert_int_equal(tp_tokens_validate(c, NULL, &r), TP_OK);
     tp_result_free(r);
-    open = fx_wait_open_connections_at_most(s, 1, 3000);
-    if (open > 1) fail_msg("%d connections open after a call, max_connections is 1", open);
+    open = fx_wait_open_connections_at_most(s, 2, 3000);
+    if (open > 2) fail_msg("%d connections open after a call, max_connections is 1 (+1 of the batch)", open);
     tp_client_free(c);
     fx_stop(s);
 }
 
-/* With room for them, a batch's connections stay open for the next batch; past the limit the
- * least recently used are closed, single calls' and batches' together. */
+/* With room for them, a batch's connections stay open for the next batch, even with single calls
+ * in between (which have their own limit); a wider batch keeps max_connections of its own. */
 static void test_connections_kept_within_the_limit(void **state) {
     (void)state;
     fx_server *s = fx_start();
@@ -124,13 +124,34 @@ static void test_connections_kept_within_the_limit(void **state) {
     int open = fx_wait_open_connections_at_most(s, 8, 3000);
     if (open > 8) fail_msg("%d connections open after the batch, max_connections is 8", open);
     assert_true(open >= 1);
-    /* A single call's connection is one more: the oldest idle one goes. */
+    /* A single call's connection is its own: the batch's stay. */
     fx_set_default(s, 200, NULL, "{}", 0);
     tp_result *r = NULL;
     assert_int_equal(tp_tokens_validate(c, NULL, &r), TP_OK);
     tp_result_free(r);
-    open = fx_wait_open_connections_at_most(s, 8, 3000);
-    if (open > 8) fail_msg("%d connections open after a call, max_connections is 8", open);
+    open = fx_wait_open_connections_at_most(s, 9, 3000);
+    if (open > 9) fail_msg("%d connections open after a call, max_connections is 8 (+1 single)", open);
+    tp_client_free(c);
+    fx_stop(s);
+}
+
+/* Batches and single calls taking turns, at the default limit and a batch as wide as it: after
+ * the first round nothing reconnects (the limit counted both together closed the whole batch set
+ * for the single call's one connection, so every batch opened 16 anew). */
+static void test_batches_and_single_calls_keep_their_connections(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    fx_set_default(s, 200, NULL, "{}", 20);
+    tp_client *c = client_keeping(s, 16);
+    for (int round = 0; round < 4; round++) {
+        run_batch(c, 16, 16);
+        tp_result *r = NULL;
+        assert_int_equal(tp_tokens_validate(c, NULL, &r), TP_OK);
+        tp_result_free(r);
+        if (round == 0) assert_int_equal(fx_connection_count(s), 17);
+    }
+    int opened = fx_connection_count(s);
+    if (opened != 17) fail_msg("%d connections opened over 4 rounds, want 17 (16 + 1, each reused)", opened);
     tp_client_free(c);
     fx_stop(s);
 }
@@ -173,6 +194,7 @@ int main(void) {
         cmocka_unit_test(test_server_close_is_survived),
         cmocka_unit_test(test_batch_leaves_at_most_max_connections),
         cmocka_unit_test(test_connections_kept_within_the_limit),
+        cmocka_unit_test(test_batches_and_single_calls_keep_their_connections),
         cmocka_unit_test(test_concurrent_single_calls_within_the_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
