@@ -22,6 +22,7 @@ struct Batch::Item {
     int attempts = 0;
     size_t index = 0;
     Clock::time_point wake;
+    std::optional<AttemptOutcome> last; // of the attempt before a retry, until the retry starts
 };
 
 namespace {
@@ -233,6 +234,13 @@ class Batch::Runner {
                 finish_cancelled(item);
                 continue;
             }
+            // A retry whose wait ended in time but found no free slot until the call's timeout
+            // passed is not sent: the call ends with the answer it had, as a single call would.
+            if (item.last && item.transfer->ms_left() <= 0) {
+                finish(item, *item.last);
+                continue;
+            }
+            item.last.reset();
             if (!item.transfer)
                 item.transfer = std::make_unique<Transfer>(opts_, b_.client_.header_lists(), item.request,
                                                            &b_.cancelled_);
@@ -264,6 +272,7 @@ class Batch::Runner {
         if (delay >= 0) {
             log_retry(opts_, item.request, outcome, item.attempts, delay);
             item.wake = Clock::now() + std::chrono::milliseconds(delay);
+            item.last = std::move(outcome);
             waiting_.push_back(item.index);
             return;
         }
@@ -271,7 +280,13 @@ class Batch::Runner {
             finish_cancelled(item);
             return;
         }
+        finish(item, outcome);
+    }
+
+    // The call's result from its last attempt (the transfer still holds that answer).
+    void finish(Item &item, const AttemptOutcome &outcome) {
         item.result = make_result(*item.transfer, outcome, item.attempts);
+        item.last.reset(); // after: `outcome` may be it
         // Kept until the batch is freed: its headers without the room reserved for a longer answer
         // (8 of 64 bytes; a typical answer has 3-5).
         item.result.headers.shrink_to_fit();

@@ -216,6 +216,36 @@ static void test_batch_call_timeout(void **state) {
     fx_stop(s);
 }
 
+/* A batch retry whose wait ends in time but finds no free slot until its call's timeout has
+ * passed is not sent: the call ends with the answer it had (it was sent ~1.2 s late, and a POST
+ * answered 429 would have been sent again after its deadline). */
+static void test_batch_retry_without_a_slot_in_time(void **state) {
+    (void)state;
+    fx_server *s = fx_start();
+    tp_options *o = tu_options(fx_url(s));
+    assert_int_equal(tp_options_set_retry(o, 3, 100), TP_OK); /* waits of 50-100 ms */
+    tp_client *c = tu_client(o);
+    fx_push(s, 503, NULL, "{\"error\":\"busy\"}", 0); /* call 0's first attempt */
+    fx_push(s, 200, NULL, "{}", 1500);                /* call 1 holds the only slot */
+    tp_params *p = timeout_params(300);
+    tp_batch *b = NULL;
+    assert_int_equal(tp_batch_new(c, &b), TP_OK);
+    assert_int_equal(tp_batch_add(b, "tokens.validate", p, NULL), TP_OK);
+    assert_int_equal(tp_batch_add(b, "tokens.validate", NULL, NULL), TP_OK);
+    assert_int_equal(tp_batch_set_concurrency(b, 1), TP_OK);
+    assert_int_equal(tp_batch_run(b), TP_OK);
+    const tp_result *first = tp_batch_result(b, 0);
+    assert_int_equal(tp_result_status(first), TP_E_SERVER);
+    assert_int_equal(tp_result_http_status(first), 503);
+    assert_int_equal(tp_result_attempts(first), 1);
+    assert_int_equal(tp_result_status(tp_batch_result(b, 1)), TP_OK);
+    assert_int_equal(fx_request_count(s), 2); /* the retry was never sent */
+    tp_batch_free(b);
+    tp_params_free(p);
+    tp_client_free(c);
+    fx_stop(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_client_timeout),
@@ -227,6 +257,7 @@ int main(void) {
         cmocka_unit_test(test_retries_within_the_timeout),
         cmocka_unit_test(test_wait_past_the_timeout_not_begun),
         cmocka_unit_test(test_batch_call_timeout),
+        cmocka_unit_test(test_batch_retry_without_a_slot_in_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
