@@ -135,6 +135,17 @@ fn check(status: i32, what: &str) -> Result<()> {
     }
 }
 
+/// A duration as the library's int32 milliseconds, or an error: capping it would quietly
+/// shorten what was asked for.
+fn millis(d: Duration, what: &str) -> Result<i32> {
+    i32::try_from(d.as_millis()).map_err(|_| {
+        Error::local(
+            sys::TP_E_INVALID_ARGUMENT,
+            format!("{what} is longer than {} ms", i32::MAX),
+        )
+    })
+}
+
 fn cstring(s: &str, what: &str) -> Result<CString> {
     CString::new(s).map_err(|_| {
         Error::local(
@@ -224,14 +235,14 @@ impl RawOptions {
             }
         }
         if let Some(t) = o.timeout {
-            let ms = i32::try_from(t.as_millis()).unwrap_or(i32::MAX);
+            let ms = millis(t, "timeout")?;
             self.check(
                 unsafe { sys::tp_options_set_timeout_ms(self.0, ms) },
                 "timeout",
             )?;
         }
         if let Some((attempts, delay)) = o.retry {
-            let ms = i32::try_from(delay.as_millis()).unwrap_or(i32::MAX);
+            let ms = millis(delay, "retry delay")?;
             let attempts = i32::try_from(attempts).unwrap_or(i32::MAX);
             self.check(
                 unsafe { sys::tp_options_set_retry(self.0, attempts, ms) },

@@ -35,6 +35,21 @@ fn refused_options_name_the_setting() {
         }),
         "timeout_ms must be greater than 0"
     );
+    // Too long for the library's milliseconds: refused, not capped at ~24.8 days.
+    assert_eq!(
+        refused(Options {
+            timeout: Some(Duration::from_secs(30 * 24 * 3600)),
+            ..Default::default()
+        }),
+        "timeout is longer than 2147483647 ms"
+    );
+    assert_eq!(
+        refused(Options {
+            retry: Some((3, Duration::from_secs(30 * 24 * 3600))),
+            ..Default::default()
+        }),
+        "retry delay is longer than 2147483647 ms"
+    );
     assert_eq!(
         refused(Options {
             retry: Some((21, Duration::ZERO)),
