@@ -344,6 +344,15 @@ impl Params {
         let params = Params(raw);
         for (name, value) in args {
             let n = cstring(name, "parameter name")?;
+            if let Arg::Float(f) = value {
+                // JSON has no NaN or infinity; the library would refuse it without saying why.
+                if !f.is_finite() {
+                    return Err(Error::local(
+                        sys::TP_E_INVALID_ARGUMENT,
+                        format!("{name} is not a finite number ({f})"),
+                    ));
+                }
+            }
             let st = unsafe {
                 match value {
                     Arg::Str(s) => {

@@ -283,4 +283,17 @@ fn error_names_the_operation_once() {
         text,
         "turso-platform: TP_E_INVALID_ARGUMENT: nul contains a NUL byte"
     );
+    // A float JSON cannot hold says which argument and why.
+    for (f, shown) in [(f64::NAN, "NaN"), (f64::INFINITY, "inf")] {
+        let e = c.call(
+            "databases.list",
+            &[("org", "local".into()), ("limit", f.into())],
+        );
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            format!(
+                "turso-platform: TP_E_INVALID_ARGUMENT: limit is not a finite number ({shown})"
+            )
+        );
+    }
 }
