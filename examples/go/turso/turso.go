@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -340,30 +341,12 @@ func setValue(p *C.tp_params, cname *C.char, value any) C.tp_status {
 			b = 1
 		}
 		return C.tp_params_set_bool(p, cname, b)
-	case int:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case int8:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case int16:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case int32:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case int64:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case uint8:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case uint16:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case uint32:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case uint: // at most math.MaxInt64: setParam refused more
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case uint64:
-		return C.tp_params_set_int64(p, cname, C.int64_t(v))
-	case float32:
-		return C.tp_params_set_double(p, cname, C.double(v))
-	case float64:
-		return C.tp_params_set_double(p, cname, C.double(v))
+	case int, int8, int16, int32, int64:
+		return C.tp_params_set_int64(p, cname, C.int64_t(reflect.ValueOf(v).Int()))
+	case uint, uint8, uint16, uint32, uint64: // at most math.MaxInt64: setParam refused more
+		return C.tp_params_set_int64(p, cname, C.int64_t(reflect.ValueOf(v).Uint()))
+	case float32, float64:
+		return C.tp_params_set_double(p, cname, C.double(reflect.ValueOf(v).Float()))
 	case []byte:
 		var ptr unsafe.Pointer
 		if len(v) > 0 {
