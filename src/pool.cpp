@@ -184,7 +184,6 @@ void HandlePool::release_multi(BatchCache *cache) {
         // Kept with at most max_connections open (the batch trims itself to that once all its
         // calls started); one with more is closed whole.
         if (idle_multis_.size() < kMaxIdleMultis && open_sockets(cache->sockets) <= max_connections_) {
-            cache->idle_since = ++releases_;
             idle_multis_.push_back(cache); // capacity reserved: never throws
             cache = nullptr;
         }

@@ -35,7 +35,6 @@ struct PooledHandle {
 struct BatchCache {
     CURLM *multi = nullptr;
     SocketCount sockets;
-    uint64_t idle_since = 0;
 };
 
 class HandlePool {

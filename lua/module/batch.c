@@ -29,12 +29,7 @@ static int batch_release(lua_State *L) {
 }
 
 void tl_batch_register(lua_State *L) {
-    luaL_newmetatable(L, TL_BATCH_MT);
-    lua_pushcfunction(L, batch_release);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, batch_release);
-    lua_setfield(L, -2, "__close");
-    lua_pop(L, 1);
+    tl_register_releasing_mt(L, TL_BATCH_MT, batch_release);
 }
 
 typedef struct progress_ctx {

@@ -26,11 +26,15 @@ tl_box *tl_box_new(lua_State *L, int kind) {
     return box;
 }
 
-void tl_box_register(lua_State *L) {
-    luaL_newmetatable(L, TL_BOX_MT);
-    lua_pushcfunction(L, box_gc);
+void tl_register_releasing_mt(lua_State *L, const char *name, lua_CFunction release) {
+    luaL_newmetatable(L, name);
+    lua_pushcfunction(L, release);
     lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, box_gc);
+    lua_pushcfunction(L, release);
     lua_setfield(L, -2, "__close");
     lua_pop(L, 1);
+}
+
+void tl_box_register(lua_State *L) {
+    tl_register_releasing_mt(L, TL_BOX_MT, box_gc);
 }

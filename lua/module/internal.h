@@ -41,6 +41,8 @@ typedef struct tl_box {
 /* box.c */
 tl_box *tl_box_new(lua_State *L, int kind); /* pushes the box, ptr NULL */
 void tl_box_register(lua_State *L);
+/* Registers metatable `name` whose __gc and __close both call `release`. */
+void tl_register_releasing_mt(lua_State *L, const char *name, lua_CFunction release);
 
 /* convert.c: JSON values <-> Lua values */
 void tl_push_value(lua_State *L, const tp_value *value);
