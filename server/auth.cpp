@@ -1,6 +1,7 @@
 #include "auth.hpp"
 
 #include "crypto.hpp"
+#include "model.hpp"
 
 #include <mutex>
 
@@ -123,6 +124,18 @@ void add_login_token(Conn &w, int64_t user_id, const std::string &token) {
         .bind_blob(3, h)
         .bind(4, now_seconds())
         .run();
+}
+
+void replace_login_tokens(Conn &w, const std::vector<std::pair<std::string, std::vector<std::string>>> &logins) {
+    std::vector<int64_t> ids;
+    for (const auto &l : logins) {
+        ids.push_back(ensure_user(w, l.first));
+        w.q("DELETE FROM api_tokens WHERE user_id = ? AND kind = 'login'").args(ids.back()).run();
+    }
+    // Added after every delete, so that two users may swap tokens between starts.
+    for (size_t i = 0; i < logins.size(); ++i)
+        for (const auto &t : logins[i].second)
+            add_login_token(w, ids[i], t);
 }
 
 } // namespace tl

@@ -5,6 +5,7 @@
 
 #include <shared_mutex>
 #include <unordered_map>
+#include <vector>
 
 namespace tl {
 
@@ -26,5 +27,10 @@ class Auth {
 // Adds a login token (not listed, not revocable through the API) to a user. Throws ApiError(409)
 // if the token already belongs to another user. Writer side, inside a transaction.
 void add_login_token(Conn &w, int64_t user_id, const std::string &token);
+
+// Makes each named user's login tokens exactly the ones given (creating users that are missing):
+// those of an earlier start stop working, since nothing else could revoke them. Writer side,
+// inside a transaction.
+void replace_login_tokens(Conn &w, const std::vector<std::pair<std::string, std::vector<std::string>>> &logins);
 
 } // namespace tl

@@ -44,9 +44,19 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
         token_ = new_secret_token();
         token_generated_ = true;
     }
-    add_user("local", token_);
-    for (const auto &u : opts_.users)
-        add_user(u.first, u.second);
+    // The users named at start-up get exactly the tokens named now: a token of an earlier start
+    // (or one generated and printed then) stops working, as no API call could revoke it.
+    std::vector<std::pair<std::string, std::vector<std::string>>> logins{{"local", {token_}}};
+    for (const auto &u : opts_.users) {
+        auto same = std::find_if(logins.begin(), logins.end(), [&](const auto &l) { return l.first == u.first; });
+        if (same == logins.end()) logins.push_back({u.first, {u.second}});
+        else same->second.push_back(u.second);
+    }
+    try {
+        store_->write([&](Conn &w) { replace_login_tokens(w, logins); });
+    } catch (const ApiError &e) {
+        throw std::runtime_error(std::string("--token/--user: ") + e.what());
+    }
     for (const auto &spec : opts_.faults) {
         Json j = json_parse(spec);
         if (!j) throw std::runtime_error("--fault: not valid JSON: " + spec);

@@ -9,6 +9,7 @@
 - uploads: POST .../databases/dumps stores a dump that its dump_url serves back (to members only),
   POST .../databases/{db}/seed takes a multipart file;
 - an existing --data file readable by others is brought to mode 0600;
+- a restart with other --token/--user tokens ends the earlier ones (API-minted tokens stay);
 - the connection loop (server/http_server.cpp): pipelined requests are answered in order, a
   request that arrives in pieces is read whole, bodies and answers larger than its buffers
   (16 KiB in, 64 KiB out) pass intact, and a stop closes idle keep-alive connections;
@@ -423,6 +424,39 @@ def data_file_mode(binary, tmp):
     remove_data(fresh)
 
 
+def login_tokens_of_a_restart(binary, tmp):
+    """The tokens named at start-up are the users' only login tokens: a restart with other ones
+    ends the old ones (nothing else could revoke them); tokens minted through the API survive;
+    two users may swap tokens between starts."""
+    data = os.path.join(tmp, "logins.db")
+    t1, b1, t2, b2 = new_token(), new_token(), new_token(), new_token()
+
+    def user_of(srv, token):
+        status, value, _ = Api(srv.url, token).call("GET", "/v1/user")
+        return value["user"]["username"] if status == 200 else status
+
+    srv = Server(binary, data, t1, ["--user", f"bob:{b1}"])
+    try:
+        minted = Api(srv.url, t1).ok("POST", "/v1/auth/api-tokens/kept")["token"]
+    finally:
+        srv.stop()
+    srv = Server(binary, data, t2, ["--user", f"bob:{b2}"])
+    try:
+        check(user_of(srv, t1) == 401, "local's token of the earlier start still works")
+        check(user_of(srv, b1) == 401, "bob's token of the earlier start still works")
+        check(user_of(srv, t2) == "local", "local's new token does not work")
+        check(user_of(srv, b2) == "bob", "bob's new token does not work")
+        check(user_of(srv, minted) == "local", "a token minted through the API did not survive the restart")
+    finally:
+        srv.stop()
+    srv = Server(binary, data, b2, ["--user", f"bob:{t2}"])
+    try:
+        check(user_of(srv, b2) == "local" and user_of(srv, t2) == "bob", "swapped tokens are not swapped")
+    finally:
+        srv.stop()
+        remove_data(data)
+
+
 def main(binary):
     tmp = tempfile.mkdtemp(prefix="tl-http-")
     token, other = new_token(), new_token()
@@ -437,6 +471,7 @@ def main(binary):
     more_connections_than_workers(binary)
     stop_during_latency(binary)
     data_file_mode(binary, tmp)
+    login_tokens_of_a_restart(binary, tmp)
     os.rmdir(tmp)
     if failures:
         print(f"{len(failures)} failures")
