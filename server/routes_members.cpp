@@ -114,6 +114,10 @@ void remove_member(Ctx &ctx) {
     if (!self && ctx.role < ROLE_ADMIN) fail(403, "only admins and owners can remove members");
     if (m->role == ROLE_OWNER) fail(403, "the owner of an organization cannot be removed");
     ctx.db.q("DELETE FROM members WHERE org_id = ? AND user_id = ?").args(ctx.org_id, m->user_id).run();
+    // Their tokens restricted to this organization go too: kept, they would work again the day
+    // the user is added back, with whatever scopes they had.
+    ctx.db.q("DELETE FROM api_tokens WHERE org_id = ? AND user_id = ?").args(ctx.org_id, m->user_id).run();
+    if (ctx.db.changes() > 0) ctx.invalidate_auth = true;
     audit(ctx, self ? "org-member-leave" : "org-member-rm", "member " + m->username + " removed");
     Json j = json_object();
     jstr(j.get(), "member", m->username);

@@ -1,7 +1,8 @@
 /* Restricted platform tokens, through the C library against turso-local: a token pinned to a
  * group (even with "full-access") cannot manage the organization, its members or tokens, nor
  * read beyond its group; its restriction follows the group, not its name; minting follows the
- * spec's rules; an organization-scoped token stays out of other organizations' dumps. */
+ * spec's rules; an organization-scoped token stays out of other organizations' dumps; a removed
+ * member's organization tokens end with the membership. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -221,6 +222,32 @@ static void test_minting_rules(void **state) {
     tp_client_free(member);
 }
 
+/* Removing a member ends their tokens restricted to the organization: adding the user back
+ * does not bring them back. */
+static void test_removed_member_loses_org_tokens(void **state) {
+    (void)state;
+    char org[TLT_NAME], name[TLT_NAME], user[TLT_NAME], token[80], secret[512], body[512];
+    tlt_org(g_env, org);
+    tlt_user(g_env, user, token);
+    tlt_member(g_env, org, user);
+    tp_client *member = tlt_client(g_env, token, org);
+    snprintf(body, sizeof body, "{\"organization\":\"%s\"}", org);
+    tp_result *r = mint(member, body, name);
+    tlt_expect(r, TP_OK, "a member minting an organization token");
+    tlt_get_string(r, "token", secret, sizeof secret);
+    tp_result_free(r);
+    tp_client *scoped = tlt_client(g_env, secret, org);
+    tlt_ok(tlt_call(scoped, "organizations.get", TLT_KV("org", org)), "the token works while a member");
+
+    tlt_ok(tlt_call(g_env->owner, "members.remove", TLT_KV("org", org, "username", user)), "members.remove");
+    tlt_member(g_env, org, user);
+    expect_status(tlt_call(scoped, "organizations.get", TLT_KV("org", org)), TP_E_UNAUTHORIZED,
+                  "the token of a removed member, after the user was added back");
+    tlt_ok(tlt_call(member, "organizations.get", TLT_KV("org", org)), "the user's own login works again");
+    tp_client_free(scoped);
+    tp_client_free(member);
+}
+
 /* An organization-scoped token does not download another organization's dump. */
 static void test_org_token_stays_out_of_other_dumps(void **state) {
     (void)state;
@@ -282,6 +309,7 @@ int main(void) {
         cmocka_unit_test(test_restriction_follows_the_group),
         cmocka_unit_test(test_minting_rules),
         cmocka_unit_test(test_org_token_stays_out_of_other_dumps),
+        cmocka_unit_test(test_removed_member_loses_org_tokens),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
