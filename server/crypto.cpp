@@ -102,7 +102,9 @@ bool base64url_decode(const std::string &text, std::string &out) {
             out += static_cast<char>((acc >> bits) & 0xff);
         }
     }
-    return true;
+    // The last character's unused low bits must be zero: else up to four texts would decode to
+    // the same bytes, and a changed signature would still verify.
+    return (acc & ((1u << bits) - 1)) == 0;
 }
 
 std::string hex(const std::string &raw) {

@@ -54,6 +54,11 @@ struct DbView {
 std::vector<DbView> read_db_views(Stmt &s, int64_t max = -1);
 extern const char *const kDbViewSelect;               // "SELECT <view columns> FROM dbs d JOIN grp g ... "
 extern const char *const kDbViewOrder;                // " ORDER BY d.name, <instances primary first>"
+// Schema links are by name within an organization: 409 when the databases whose `column` ("id"
+// or "group_id") is `id` leaving it would break one: a schema database whose children stay, or,
+// when they move rather than go, a child whose schema database stays.
+enum class Leaving { Deleted, Moved };
+void refuse_broken_schema_links(Ctx &ctx, const char *column, int64_t id, Leaving how);
 Json find_db_json(Ctx &ctx, const std::string &name); // db_json of find_db(ctx, name), in one query
 Json db_json(const DbView &v, const std::string &domain);
 std::string hostname(Ctx &ctx, const std::string &db, const std::string &org_slug);

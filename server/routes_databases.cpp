@@ -99,6 +99,7 @@ void check_seed(Ctx &ctx, const cJSON *seed) {
         if (src.empty()) src = field("value"); // the CLI's field
         if (src.empty()) fail(400, "seed.name is required for a database seed");
         if (!db_by_name(ctx.db, ctx.org_id, src)) fail(404, "seed database " + src + " not found");
+        find_db(ctx, src); // 403 outside a group-scoped token's group
     } else if (t == "dump") {
         std::string url = field("url");
         if (url.compare(0, 7, "http://") != 0 && url.compare(0, 8, "https://") != 0)
@@ -137,6 +138,7 @@ void create_database(Ctx &ctx) {
     if (!schema.empty()) {
         auto s = db_by_name(ctx.db, ctx.org_id, schema);
         if (!s) fail(404, "schema database " + schema + " not found");
+        find_db(ctx, schema); // 403 outside a group-scoped token's group
         if (!s->is_schema) fail(400, "database " + schema + " is not a schema database");
     }
     check_seed(ctx, b.raw("seed"));
@@ -178,6 +180,7 @@ void delete_database(Ctx &ctx) {
     DbRow d = find_db(ctx, ctx.params[0]);
     if (d.delete_protection)
         fail(409, "database " + d.name + " has delete protection enabled: disable it first");
+    refuse_broken_schema_links(ctx, "id", d.id, Leaving::Deleted);
     ctx.db.q("DELETE FROM dbs WHERE id = ?").args(d.id).run();
     audit(ctx, "db-delete", "database " + d.name + " deleted");
     Json j = json_object();
@@ -317,6 +320,7 @@ void transfer(Ctx &ctx) {
     if (to.id == ctx.org_id) fail(400, "database " + d.name + " is already in organization " + to.slug);
     if (db_by_name(ctx.db, to.id, d.name))
         fail(409, "organization " + to.slug + " already has a database " + d.name);
+    refuse_broken_schema_links(ctx, "id", d.id, Leaving::Moved);
     GroupRow from = *group_by_id(ctx.db, d.group_id);
     auto target = group_by_name(ctx.db, to.id, from.name);
     GroupRow g = target ? *target : create_group(ctx.db, to.id, from.name, from.primary, from.version);

@@ -82,6 +82,7 @@ void delete_group(Ctx &ctx) {
     s.args(g.id);
     if (s.step())
         fail(409, "database " + s.str(0) + " in group " + g.name + " has delete protection enabled");
+    refuse_broken_schema_links(ctx, "group_id", g.id, Leaving::Deleted);
     Json j = jwrap("group", group_json(ctx.db, g));
     ctx.db.q("DELETE FROM grp WHERE id = ?").args(g.id).run(); // its databases go with it
     drop_group_tokens(ctx, ctx.org_id, g.name);
@@ -140,6 +141,7 @@ void transfer_group(Ctx &ctx) {
         "LIMIT 1");
     s.args(to.id, g.id);
     if (s.step()) fail(409, "organization " + to.slug + " already has a database " + s.str(0));
+    refuse_broken_schema_links(ctx, "group_id", g.id, Leaving::Moved);
     ctx.db.q("UPDATE grp SET org_id = ? WHERE id = ?").args(to.id, g.id).run();
     ctx.db.q("UPDATE dbs SET org_id = ? WHERE group_id = ?").args(to.id, g.id).run();
     drop_group_tokens(ctx, ctx.org_id, g.name); // pinned to this organization, which lost the group

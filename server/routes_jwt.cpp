@@ -38,8 +38,7 @@ Json claims(Ctx &ctx) {
             cJSON_ArrayForEach(it, dbs) {
                 if (!cJSON_IsString(it))
                     fail(400, "permissions.read_attach.databases must be an array of names");
-                if (!db_by_name(ctx.db, ctx.org_id, it->valuestring))
-                    fail(404, std::string("database ") + it->valuestring + " not found");
+                find_db(ctx, it->valuestring); // 404 if missing, 403 outside a token's group
                 names.emplace_back(it->valuestring);
             }
             if (!names.empty()) {

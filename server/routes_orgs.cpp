@@ -80,6 +80,9 @@ void delete_org(Ctx &ctx) {
     auto s = ctx.db.q("SELECT count(*) FROM dbs WHERE org_id = ? AND delete_protection");
     s.args(ctx.org_id);
     if (s.step() && s.i64(0) > 0) fail(409, "organization has databases with delete protection enabled");
+    auto g = ctx.db.q("SELECT name FROM grp WHERE org_id = ? AND delete_protection LIMIT 1");
+    g.args(ctx.org_id);
+    if (g.step()) fail(409, "group " + g.str(0) + " has delete protection enabled: disable it first");
     OrgRow o = *org_by_id(ctx.db, ctx.org_id);
     ctx.db.q("DELETE FROM orgs WHERE id = ?").args(ctx.org_id).run(); // cascades to everything in it
     ctx.invalidate_auth = true;                                       // tokens scoped to it are gone

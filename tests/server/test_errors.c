@@ -329,11 +329,11 @@ static void test_400_422_instance_outside_group(void **state) {
         "instances.create outside the group's locations");
 }
 
-static void set_protection(const char *op, const char *key, const char *value, int32_t on) {
+static void set_protection(const char *org, const char *op, const char *key, const char *value, int32_t on) {
     tp_params *p = NULL;
     tp_result *r = NULL;
     assert_int_equal(tp_params_new(&p), TP_OK);
-    assert_int_equal(tp_params_set_string(p, "org", g_env->team), TP_OK);
+    assert_int_equal(tp_params_set_string(p, "org", org), TP_OK);
     assert_int_equal(tp_params_set_string(p, key, value), TP_OK);
     assert_int_equal(tp_params_set_bool(p, "delete_protection", on), TP_OK);
     tp_call(g_env->owner, op, p, &r);
@@ -358,21 +358,32 @@ static void test_delete_protection(void **state) {
     tlt_group(g_env, team, group);
     tlt_db(g_env, team, group, db);
 
-    set_protection("databases.update_config", "db", db, 1);
+    set_protection(team, "databases.update_config", "db", db, 1);
     expect_blocked(tlt_call(g_env->owner, "databases.delete", TLT_KV("org", team, "db", db)),
                    "databases.delete of a protected database");
     tlt_ok(tlt_call(g_env->owner, "databases.get", TLT_KV("org", team, "db", db)), "protected database kept");
-    set_protection("databases.update_config", "db", db, 0);
+    set_protection(team, "databases.update_config", "db", db, 0);
 
-    set_protection("groups.update_config", "group", group, 1);
+    set_protection(team, "groups.update_config", "group", group, 1);
     expect_blocked(tlt_call(g_env->owner, "groups.delete", TLT_KV("org", team, "group", group)),
                    "groups.delete of a protected group");
     tlt_ok(tlt_call(g_env->owner, "groups.get", TLT_KV("org", team, "group", group)), "protected group kept");
     tlt_ok(tlt_call(g_env->owner, "databases.get", TLT_KV("org", team, "db", db)), "its database kept");
-    set_protection("groups.update_config", "group", group, 0);
+    set_protection(team, "groups.update_config", "group", group, 0);
 
     tlt_ok(tlt_call(g_env->owner, "databases.delete", TLT_KV("org", team, "db", db)), "databases.delete");
     tlt_ok(tlt_call(g_env->owner, "groups.delete", TLT_KV("org", team, "group", group)), "groups.delete");
+
+    /* An organization goes only without protected groups. */
+    char org[TLT_NAME], kept[TLT_NAME];
+    tlt_org(g_env, org);
+    tlt_group(g_env, org, kept);
+    set_protection(org, "groups.update_config", "group", kept, 1);
+    expect_blocked(tlt_call(g_env->owner, "organizations.delete", TLT_KV("org", org)),
+                   "organizations.delete with a protected group");
+    tlt_ok(tlt_call(g_env->owner, "groups.get", TLT_KV("org", org, "group", kept)), "protected group kept");
+    set_protection(org, "groups.update_config", "group", kept, 0);
+    tlt_ok(tlt_call(g_env->owner, "organizations.delete", TLT_KV("org", org)), "organizations.delete");
     tp_result *r = tlt_call(g_env->owner, "databases.get", TLT_KV("org", team, "db", db));
     expect_code(r, TP_E_NOT_FOUND, "databases.get after delete");
     tp_result_free(r);

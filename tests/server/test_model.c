@@ -234,6 +234,16 @@ static void test_rotate_invalidates_jwts(void **state) {
     size_t n = strlen(tampered);
     tampered[n - 2] = tampered[n - 2] == 'A' ? 'B' : 'A';
     assert_false(jwt_valid(tampered, team, db, NULL));
+    /* Nor is one whose last character differs only in the bits that carry no byte (a 64-byte
+     * signature is 86 characters: the last one's 4 low bits are padding). */
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char *at = strchr(b64, db_jwt[n - 1]);
+    assert_non_null(at);
+    for (int k = 1; k < 16; k++) {
+        snprintf(tampered, sizeof tampered, "%s", db_jwt);
+        tampered[n - 1] = b64[(at - b64) ^ k];
+        assert_false(jwt_valid(tampered, team, db, NULL));
+    }
 
     tlt_ok(tlt_call(g_env->owner, "databases.rotate_tokens", TLT_KV("org", team, "db", db)),
            "databases.rotate_tokens");
@@ -250,6 +260,56 @@ static void test_rotate_invalidates_jwts(void **state) {
     assert_false(jwt_valid(group_jwt, team, NULL, group));
     mint("groups.create_token", "group", group, after, sizeof after);
     assert_true(jwt_valid(after, team, NULL, group));
+}
+
+/* ---- Schema databases ---- */
+
+static void expect_conflict(tp_result *r, const char *what) {
+    tlt_expect(r, TP_E_CONFLICT, what);
+    tlt_expect_error_body(r, what);
+    tp_result_free(r);
+}
+
+/* A child names its schema database within the organization: neither may leave it alone, by a
+ * delete or a transfer of the database or of its group; once the child is gone, the schema goes. */
+static void test_schema_links_stay_whole(void **state) {
+    (void)state;
+    char org[TLT_NAME], to[TLT_NAME], ga[TLT_NAME], gb[TLT_NAME], schema[TLT_NAME], child[TLT_NAME];
+    char path[300], body[400];
+    tlt_org(g_env, org);
+    tlt_org(g_env, to);
+    tlt_group(g_env, org, ga);
+    tlt_group(g_env, org, gb);
+    tlt_fresh(schema, "schema");
+    tlt_fresh(child, "child");
+    snprintf(path, sizeof path, "/v1/organizations/%s/databases", org);
+    tp_result *r = NULL;
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"group\":\"%s\",\"is_schema\":true}", schema, ga);
+    tp_request(g_env->owner, "POST", path, body, strlen(body), &r);
+    tlt_ok(r, "a schema database");
+    snprintf(body, sizeof body, "{\"name\":\"%s\",\"group\":\"%s\",\"schema\":\"%s\"}", child, gb, schema);
+    tp_request(g_env->owner, "POST", path, body, strlen(body), &r);
+    tlt_ok(r, "its child");
+
+    expect_conflict(tlt_call(g_env->owner, "databases.delete", TLT_KV("org", org, "db", schema)),
+                    "deleting a schema database with a child");
+    expect_conflict(tlt_call(g_env->owner, "groups.delete", TLT_KV("org", org, "group", ga)),
+                    "deleting the schema database's group");
+    expect_conflict(tlt_call(g_env->owner, "databases.transfer", TLT_KV("org", org, "db", schema, "organization", to)),
+                    "moving the schema database away");
+    expect_conflict(tlt_call(g_env->owner, "databases.transfer", TLT_KV("org", org, "db", child, "organization", to)),
+                    "moving the child away");
+    expect_conflict(
+        tlt_call(g_env->owner, "groups.transfer", TLT_KV("org", org, "group", gb, "organization", to)),
+        "moving the child's group away");
+    r = tlt_call(g_env->owner, "databases.get", TLT_KV("org", org, "db", child));
+    tlt_expect(r, TP_OK, "the child is still there");
+    assert_string_equal(tp_value_string(tp_value_path(tp_result_value(r), "database.schema")), schema);
+    tp_result_free(r);
+
+    tlt_ok(tlt_call(g_env->owner, "databases.delete", TLT_KV("org", org, "db", child)), "deleting the child");
+    tlt_ok(tlt_call(g_env->owner, "databases.delete", TLT_KV("org", org, "db", schema)),
+           "deleting the schema database then");
 }
 
 /* ---- Audit logs ---- */
@@ -450,7 +510,8 @@ static int teardown(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostname_form),           cmocka_unit_test(test_instances_in_group_locations),
-        cmocka_unit_test(test_rotate_invalidates_jwts), cmocka_unit_test(test_audit_logs_and_pages),
+        cmocka_unit_test(test_rotate_invalidates_jwts), cmocka_unit_test(test_schema_links_stay_whole),
+        cmocka_unit_test(test_audit_logs_and_pages),
         cmocka_unit_test(test_validate_never_expiring), cmocka_unit_test(test_platform_token_lifecycle),
         cmocka_unit_test(test_members_and_roles),       cmocka_unit_test(test_database_ids),
     };

@@ -1,6 +1,6 @@
 /* Restricted platform tokens, through the C library against turso-local: a token pinned to a
  * group (even with "full-access") cannot manage the organization, its members or tokens, nor
- * read beyond its group; its restriction follows the group, not its name; minting follows the
+ * read beyond its group, nor name another group's database in a body; its restriction follows the group, not its name; minting follows the
  * spec's rules; an organization-scoped token stays out of other organizations' dumps; a removed
  * member's organization tokens end with the membership. */
 #define _POSIX_C_SOURCE 200809L
@@ -222,6 +222,41 @@ static void test_minting_rules(void **state) {
     tp_client_free(member);
 }
 
+/* POSTs `body` to `path` as `c`; the answer's result. */
+static tp_result *post(tp_client *c, const char *path, const char *body) {
+    tp_result *r = NULL;
+    tp_request(c, "POST", path, body, strlen(body), &r);
+    assert_non_null(r);
+    return r;
+}
+
+/* Nor can it name a database of another group where a body names one: as a seed, as a schema, in
+ * a database token's read_attach list. */
+static void test_group_token_names_no_database_outside(void **state) {
+    (void)state;
+    char org[TLT_NAME], mine[TLT_NAME], theirs[TLT_NAME], name[TLT_NAME], inside[TLT_NAME], path[300],
+        body[600];
+    tlt_org(g_env, org);
+    tlt_group(g_env, org, mine);
+    tlt_group(g_env, org, theirs);
+    tlt_db(g_env, org, mine, inside);
+    snprintf(path, sizeof path, "/v1/organizations/%s/databases", org);
+    snprintf(body, sizeof body, "{\"name\":\"secret\",\"group\":\"%s\",\"is_schema\":true}", theirs);
+    tlt_ok(post(g_env->owner, path, body), "a schema database in the other group");
+    tp_client *c = restricted_client(org, mine, "[\"full-access\"]", name);
+
+    snprintf(body, sizeof body,
+             "{\"name\":\"copy\",\"group\":\"%s\",\"seed\":{\"type\":\"database\",\"name\":\"secret\"}}", mine);
+    expect_status(post(c, path, body), TP_E_FORBIDDEN, "a seed from another group");
+    snprintf(body, sizeof body, "{\"name\":\"child\",\"group\":\"%s\",\"schema\":\"secret\"}", mine);
+    expect_status(post(c, path, body), TP_E_FORBIDDEN, "a schema from another group");
+    snprintf(path, sizeof path, "/v1/organizations/%s/databases/%s/auth/tokens", org, inside);
+    expect_status(post(c, path, "{\"permissions\":{\"read_attach\":{\"databases\":[\"secret\"]}}}"),
+                  TP_E_FORBIDDEN, "read_attach of a database in another group");
+    tlt_ok(post(c, path, "{}"), "a token for its own group's database");
+    tp_client_free(c);
+}
+
 /* Removing a member ends their tokens restricted to the organization: adding the user back
  * does not bring them back. */
 static void test_removed_member_loses_org_tokens(void **state) {
@@ -310,6 +345,7 @@ int main(void) {
         cmocka_unit_test(test_minting_rules),
         cmocka_unit_test(test_org_token_stays_out_of_other_dumps),
         cmocka_unit_test(test_removed_member_loses_org_tokens),
+        cmocka_unit_test(test_group_token_names_no_database_outside),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
