@@ -381,7 +381,10 @@ TP_API tp_status tp_batch_set_progress(tp_batch *batch, tp_progress_fn fn, void 
  * every call ran (each may still have failed: see its result), TP_E_CANCELLED when cancelled
  * (calls not finished get TP_E_CANCELLED results), TP_E_INVALID_ARGUMENT when already run. */
 TP_API tp_status tp_batch_run(tp_batch *batch);
-/* Cancels a running batch from any thread; harmless before or after. NULL-safe. */
+/* Cancels the batch from any thread. During the run, calls not finished end TP_E_CANCELLED; a
+ * cancel before tp_batch_run is kept (so a cancel racing a run starting on another thread is
+ * never lost): the run sends nothing and returns TP_E_CANCELLED. After the run it does nothing.
+ * NULL-safe. */
 TP_API void tp_batch_cancel(tp_batch *batch);
 TP_API int32_t tp_batch_size(const tp_batch *batch);
 /* The result of call `index` after tp_batch_run, in the order added; borrowed until

@@ -325,7 +325,7 @@ class Batch::Runner {
 
 tp_status Batch::run() {
     ran_ = true;
-    cancelled_.store(false); // a cancel only stops a running batch (the header: harmless before)
+    // A cancel that came first is kept: the thread that cancels cannot know whether the run began.
     try {
         Runner runner(*this);
         return runner.run();
