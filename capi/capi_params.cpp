@@ -88,7 +88,9 @@ TP_API tp_status tp_params_set_null(tp_params *params, const char *name) {
 TP_API tp_status tp_params_set_json(tp_params *params, const char *name, const char *json) {
     if (!json || !is_valid_utf8(json)) return TP_E_INVALID_ARGUMENT;
     return guard([&] {
-        if (!parse_json(json)) return TP_E_INVALID_ARGUMENT;
+        // Strict: the text is sent as given, so what cJSON tolerates (a byte-order mark, control
+        // bytes between tokens) would reach the server.
+        if (!json_validate(json)) return TP_E_INVALID_ARGUMENT;
         ParamValue v;
         v.kind = ValueKind::Json;
         v.text = json; // as given: reprinting would round integers past 2^53 through a double

@@ -237,6 +237,11 @@ static void test_setters_validate(void **state) {
     assert_int_equal(tp_params_set_null(p, ""), TP_E_INVALID_ARGUMENT);
     assert_int_equal(tp_params_set_json(p, "scopes", "[\"read\""), TP_E_INVALID_ARGUMENT);
     assert_int_equal(tp_params_set_json(p, "scopes", "{nope}"), TP_E_INVALID_ARGUMENT);
+    /* What cJSON's parser lets by, and would go out as it is: a control byte between tokens, a
+     * byte-order mark. */
+    assert_int_equal(tp_params_set_json(p, "scopes", "[1,\x01 2]"), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_params_set_json(p, "scopes", "\xEF\xBB\xBF[1]"), TP_E_INVALID_ARGUMENT);
+    assert_int_equal(tp_params_set_json(p, "scopes", " [\"read\"]\n"), TP_OK);
     assert_int_equal(tp_params_set_json(p, "scopes", NULL), TP_E_INVALID_ARGUMENT);
     assert_int_equal(tp_params_set_json(p, "scopes", "[\"read\"]"), TP_OK);
     assert_int_equal(tp_params_set_bytes(p, "", "x", 1), TP_E_INVALID_ARGUMENT);
