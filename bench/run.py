@@ -154,7 +154,7 @@ class Tools:
                     return os.path.join(dirpath, name)
             raise SystemExit(f"{name} not found under {build}: build first (scripts/bench does)")
 
-        for name in ["seq_c", "seq_curl", "conc_c", "conc_curl", "bulk_c", "list_c", "tp_list_static", "tursh"]:
+        for name in ["seq_c", "seq_curl", "conc_c", "conc_curl", "conc_raw", "bulk_c", "list_c", "tp_list_static", "tursh"]:
             setattr(self, name, find(name))
         self.find = find
         self.library = self.find_library()
@@ -305,6 +305,11 @@ def wrk(server, path, concurrency, seconds, script_args, script="auth.lua", labe
                 stdout=r["stdout"])
 
 
+# The route findings.md section 13 measures for the distance to wrk; not a client of ours, so
+# it is in no target's verdict, and no judge of whether turso-local limits our numbers.
+EXPERIMENT = "raw"
+
+
 def concurrent(tools, server, cfg):
     n, rounds, url, token = cfg["conc_n"], cfg["rounds"], server.url, server.token
     rows = []
@@ -316,6 +321,8 @@ def concurrent(tools, server, cfg):
             ("threads", "C API, threads sharing one `tp_client`", lambda k: [tools.conc_c, "threads", url, token, str(k), C]),
             ("tursh", "Lua module in tursh, `c:batch`", lambda k: tursh_argv(tools.tursh, lua("conc.lua"), url, token, str(k), C)),
             ("curl", "plain libcurl multi loop, floor (bench/conc_curl.c)", lambda k: [tools.conc_curl, url, token, str(k), C]),
+            (EXPERIMENT, "experiment, not the library: libcurl's connections, own HTTP/1.1 framing (bench/conc_raw.c)",
+             lambda k: [tools.conc_raw, url, token, str(k), C]),
             ("ts", "TypeScript client, promise pool", lambda k: ["node", ts("conc.mjs"), url, token, str(k), C]),
         ]
         level = measure_together([(label, argv_for, dict(key=key, concurrency=c)) for key, label, argv_for in clients],
@@ -551,6 +558,10 @@ def render(data, out_dir):
             c16 = at[("curl", 16)]["rate"]
             w(f"| for scale, not a target: the plain libcurl multi loop at 16 in flight | {fmt_ratio(c16 / w16)} of wrk "
               f"({fmt_rate(c16)} calls/s); tp_batch {fmt_ratio(b16 / c16)} of it | |")
+        if (EXPERIMENT, 16) in at:
+            r16 = at[(EXPERIMENT, 16)]["rate"]
+            w(f"| for scale, not a target: own HTTP/1.1 framing on libcurl's connections (experiment) at 16 in flight | "
+              f"{fmt_ratio(r16 / w16)} of wrk ({fmt_rate(r16)} calls/s) | |")
     ts_pairs = [("sequential: C API vs TypeScript", seq["c"]["rate"], seq["ts"]["rate"]),
                 ("sequential: tursh vs TypeScript", seq["tursh"]["rate"], seq["ts"]["rate"])]
     if ("batch", 16) in at:
@@ -567,7 +578,7 @@ def render(data, out_dir):
     limited = False
     for c in levels:
         wr = at.get(("wrk", c), {}).get("rate", 0)
-        rows = [r for r in conc if r["concurrency"] == c and r["key"] != "wrk"]
+        rows = [r for r in conc if r["concurrency"] == c and r["key"] not in ("wrk", EXPERIMENT)]
         top = max(rows, key=lambda r: r["rate"])
         if c > 1 and top["rate"] > 0.9 * wr:
             limited = True
@@ -576,7 +587,7 @@ def render(data, out_dir):
         if c == 1 and busy.get("server_busy", 0) >= 0.9:
             limited = True
             limit_notes.append(f"1: server {busy['server_busy']:.2f} cores busy ({busy['label']})")
-    busiest = max((r for r in conc if r["key"] != "wrk"), key=lambda r: r.get("server_busy", 0))
+    busiest = max((r for r in conc if r["key"] not in ("wrk", EXPERIMENT)), key=lambda r: r.get("server_busy", 0))
     w(f"| turso-local never the limit (each client below 0.9x of wrk's rate at 4 in flight and more; "
       f"at 1, the server's one thread below 0.9 cores busy) | "
       f"{'; '.join(limit_notes) if limit_notes else 'every client below those'}; server busiest at "
@@ -613,8 +624,8 @@ def render(data, out_dir):
     w("calls/s by calls in flight; wrk runs for a fixed "
       f"{cfg['wrk_seconds']} s instead of a fixed count. Connections are opened before timing in every client.")
     w("")
-    keys = ["batch", "threads", "tursh", "curl", "ts", "wrk"]
     labels = {r["key"]: r["label"] for r in conc}
+    keys = [k for k in ["batch", "threads", "tursh", "curl", EXPERIMENT, "ts", "wrk"] if k in labels]
     w("| client | " + " | ".join(f"{c} in flight" for c in levels) + " |")
     w("|---|" + "---:|" * len(levels))
     for k in keys:
@@ -622,6 +633,9 @@ def render(data, out_dir):
     w(f"| tp_batch / wrk | " + " | ".join(fmt_ratio(at[("batch", c)]["rate"] / at[("wrk", c)]["rate"]) for c in levels) + " |")
     w(f"| tp_batch / TypeScript | " + " | ".join(fmt_ratio(at[("batch", c)]["rate"] / at[("ts", c)]["rate"]) for c in levels) + " |")
     w(f"| plain libcurl loop / wrk | " + " | ".join(fmt_ratio(at[("curl", c)]["rate"] / at[("wrk", c)]["rate"]) for c in levels) + " |")
+    if EXPERIMENT in labels:
+        w(f"| own framing (experiment) / wrk | " + " | ".join(
+            fmt_ratio(at[(EXPERIMENT, c)]["rate"] / at[("wrk", c)]["rate"]) for c in levels) + " |")
     w("")
     w("CPU per call (client / turso-local, µs), and turso-local's CPU use in cores while the client ran:")
     w("")
