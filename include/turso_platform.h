@@ -20,8 +20,8 @@
  *  - No C++ exception ever crosses this boundary.
  *  - Threading: a tp_client is immutable once created and safe for concurrent calls from any
  *    number of threads; tp_options, tp_params, tp_result and tp_batch are used by one thread at
- *    a time; tp_batch_cancel and tp_cancel_trigger may be called from any thread (and
- *    tp_cancel_trigger from a signal handler).
+ *    a time; tp_batch_cancel and the tp_cancel functions but tp_cancel_free may be called from
+ *    any thread (and tp_cancel_trigger from a signal handler).
  *  - Only tp_* symbols are exported. The ABI is stable within a major version.
  */
 #ifndef TURSO_PLATFORM_H
@@ -186,6 +186,9 @@ TP_API tp_status tp_options_set_timeout_ms(tp_options *options, int32_t ms);
  * timed-out attempt and a connection that broke; never for POST, PATCH or any other method,
  * since the server may have acted on it. */
 TP_API tp_status tp_options_set_retry(tp_options *options, int32_t max_attempts, int32_t base_delay_ms);
+/* The retry policy of new options. */
+#define TP_DEFAULT_MAX_ATTEMPTS 3
+#define TP_DEFAULT_RETRY_BASE_DELAY_MS 200
 TP_API tp_status tp_options_set_user_agent(tp_options *options, const char *user_agent);
 /* A PEM file of CA certificates to verify the server with, instead of the system's. */
 TP_API tp_status tp_options_set_ca_file(tp_options *options, const char *ca_file);
@@ -228,8 +231,9 @@ TP_API void tp_cancel_free(tp_cancel *cancel);
 /* Cancels every call that carries this handle (their results get TP_E_CANCELLED soon after).
  * Async-signal-safe; callable from any thread; NULL-safe. Sticky until tp_cancel_reset. */
 TP_API void tp_cancel_trigger(tp_cancel *cancel);
+/* Untriggers the handle, for calls that start afterwards; callable from any thread; NULL-safe. */
 TP_API void tp_cancel_reset(tp_cancel *cancel);
-/* 1 once triggered, else 0. */
+/* 1 once triggered, else 0; callable from any thread. */
 TP_API int32_t tp_cancel_is_triggered(const tp_cancel *cancel);
 
 /* ------------------------------------------------------------------------------------------ */

@@ -20,8 +20,8 @@ struct Options {
     std::string region_url = kDefaultRegionUrl;
     int32_t connect_timeout_ms = 10000;
     int32_t timeout_ms = 60000;
-    int32_t max_attempts = 3;
-    int32_t base_delay_ms = 200;
+    int32_t max_attempts = TP_DEFAULT_MAX_ATTEMPTS;
+    int32_t base_delay_ms = TP_DEFAULT_RETRY_BASE_DELAY_MS;
     std::string user_agent = "turso-platform/" TP_VERSION_STRING;
     std::string ca_file; // empty = the system's
     bool verify_tls = true;

@@ -97,6 +97,11 @@ STATUS = {code: _status_name(code).decode() for code in [0, 1, 2, 3, *range(10, 
 _CODES = {name: code for code, name in STATUS.items()}
 TP_OK = 0
 TP_E_INVALID_ARGUMENT = _CODES["TP_E_INVALID_ARGUMENT"]
+TP_E_BAD_RESPONSE = _CODES["TP_E_BAD_RESPONSE"]
+# The header's TP_DEFAULT_MAX_ATTEMPTS and TP_DEFAULT_RETRY_BASE_DELAY_MS (macros: ctypes cannot
+# read them; tests/ffi/python.sh checks these against the header).
+DEFAULT_MAX_ATTEMPTS = 3
+DEFAULT_RETRY_BASE_DELAY = 0.2
 _INT32_MIN, _INT32_MAX = -2**31, 2**31 - 1
 _INT64_MIN, _INT64_MAX = -2**63, 2**63 - 1
 
@@ -240,12 +245,21 @@ def _set_value(params, n: bytes, name: str, value: Any) -> int:
     return _params_set_json(params, n, _utf8(json.dumps(value), f"argument {name!r}"))  # json.dumps escapes NUL
 
 
+def _field(result: "Result", key: str, kind: type, op: str):
+    """A helper's field of a 2xx answer; Error (TP_E_BAD_RESPONSE) when it is missing or of
+    another kind, rather than a KeyError or an empty value a caller could store."""
+    value = result.data.get(key) if isinstance(result.data, dict) else None
+    if not isinstance(value, kind):
+        raise Error(TP_E_BAD_RESPONSE, f"no {key} in the answer", http_status=result.http_status, op=op)
+    return value
+
+
 class Client:
     """A client of the Platform API. Use it as a context manager, or call close()."""
 
     def __init__(self, token: Optional[str] = None, base_url: Optional[str] = None,
                  org: Optional[str] = None, *, timeout: Optional[float] = None,
-                 max_attempts: Optional[int] = None, retry_base_delay: float = 0.2,
+                 max_attempts: Optional[int] = None, retry_base_delay: Optional[float] = None,
                  user_agent: Optional[str] = None, _from_env: bool = False):
         options = _options_p()
         status = (_options_from_env if _from_env else _options_new)(byref(options))
@@ -258,16 +272,22 @@ class Client:
             if timeout is not None:
                 _check_options(options, _options_set_timeout_ms(options, _ms(timeout, "timeout", limit=False)),
                                "timeout")
-            if max_attempts is not None:
-                _check_options(options, _options_set_retry(options, _int32(operator.index(max_attempts)),
-                                                           _ms(retry_base_delay, "retry_base_delay", limit=True)),
+            # One of the two alone keeps the library's default for the other (the C call sets both).
+            if max_attempts is not None or retry_base_delay is not None:
+                attempts = DEFAULT_MAX_ATTEMPTS if max_attempts is None else operator.index(max_attempts)
+                delay = DEFAULT_RETRY_BASE_DELAY if retry_base_delay is None else retry_base_delay
+                _check_options(options, _options_set_retry(options, _int32(attempts),
+                                                           _ms(delay, "retry_base_delay", limit=True)),
                                "retry")
             self._raw = _client_p()
             _check(_client_new(options, byref(self._raw)), "client")
         finally:
             _options_free(options)
-        # Calls hold this shared; close() waits for them to end before freeing the client.
+        # Calls hold this shared; close() waits for them to end before freeing the client, and
+        # from its start (_closing) no call begins, so that calls from other threads cannot
+        # keep it waiting.
         self._calls = 0
+        self._closing = False
         self._cond = threading.Condition()
 
     @classmethod
@@ -291,8 +311,10 @@ class Client:
                 pass
 
     def close(self) -> None:
-        """Frees the client once running calls have returned; later calls raise Error."""
+        """Frees the client once running calls have returned; calls made once close() has begun
+        raise Error at once."""
         with self._cond:
+            self._closing = True
             self._cond.wait_for(lambda: self._calls == 0)
             raw, self._raw = self._raw, None
         if raw:
@@ -331,7 +353,7 @@ class Client:
             if cancel is not None:
                 _check(_params_set_cancel(params, cancel._raw), "cancel")
             with self._cond:
-                if not self._raw:
+                if not self._raw or self._closing:
                     raise Error(TP_E_INVALID_ARGUMENT, "the client is closed", op=op)
                 self._calls += 1
             try:
@@ -361,7 +383,11 @@ class Client:
         args = dict(fields, name=name)
         if group is not None:
             args["group"] = group
-        return self.call("databases.create", args).data["database"]
+        database = _field(self.call("databases.create", args), "database", dict, "databases.create")
+        for key in ("Name", "Hostname", "DbId"):
+            if not isinstance(database.get(key), str):
+                raise Error(TP_E_BAD_RESPONSE, f"no database.{key} in the answer", op="databases.create")
+        return database
 
     def create_database_token(self, db: str, expiration: Optional[str] = None, read_only: bool = False) -> str:
         """Mints a token (a JWT) for the database db."""
@@ -370,11 +396,11 @@ class Client:
             args["expiration"] = expiration
         if read_only:
             args["authorization"] = "read-only"
-        return self.call("databases.create_token", args).data["jwt"]
+        return _field(self.call("databases.create_token", args), "jwt", str, "databases.create_token")
 
     def list_databases(self) -> list:
         """The databases of the client's organization."""
-        return self.call("databases.list").data["databases"]
+        return _field(self.call("databases.list"), "databases", list, "databases.list")
 
     def delete_database(self, name: str) -> None:
         self.call("databases.delete", {"db": name})

@@ -106,10 +106,10 @@ static void apply_option(lua_State *L, tp_options *o, const char *key) {
 static void apply_retry(lua_State *L, tp_options *o, int opts) {
     lua_getfield(L, opts, "retries");
     int has_retries = !lua_isnil(L, -1);
-    int32_t retries = has_retries ? opt_int(L, "retries") : 2;
+    int32_t retries = has_retries ? opt_int(L, "retries") : TP_DEFAULT_MAX_ATTEMPTS - 1;
     lua_getfield(L, opts, "retry_delay_ms");
     int has_delay = !lua_isnil(L, -1);
-    int32_t delay = has_delay ? opt_int(L, "retry_delay_ms") : 200;
+    int32_t delay = has_delay ? opt_int(L, "retry_delay_ms") : TP_DEFAULT_RETRY_BASE_DELAY_MS;
     lua_pop(L, 2);
     if (!has_retries && !has_delay) return;
     if (retries < 0 || retries > 19) luaL_error(L, "turso.client: 'retries' must be from 0 to 19");

@@ -30,6 +30,9 @@ func (c *Client) CreateDatabase(ctx context.Context, name, group string) (Databa
 	if err := r.Decode(&answer); err != nil {
 		return Database{}, fmt.Errorf("turso: databases.create: %w", err)
 	}
+	if d := answer.Database; d.Name == "" || d.DbID == "" || d.Hostname == "" {
+		return Database{}, missing(r, "databases.create", "database.Name, DbId and Hostname")
+	}
 	return answer.Database, nil
 }
 
@@ -58,6 +61,9 @@ func (c *Client) CreateDatabaseToken(ctx context.Context, db string, opts TokenO
 	if err := r.Decode(&answer); err != nil {
 		return "", fmt.Errorf("turso: databases.create_token: %w", err)
 	}
+	if answer.JWT == "" {
+		return "", missing(r, "databases.create_token", "jwt")
+	}
 	return answer.JWT, nil
 }
 
@@ -74,6 +80,12 @@ func (c *Client) ListDatabases(ctx context.Context) ([]Database, error) {
 		return nil, fmt.Errorf("turso: databases.list: %w", err)
 	}
 	return answer.Databases, nil
+}
+
+// missing is the error for a 2xx answer without a field a helper returns: an empty database
+// name or token handed back as a success could be stored and used.
+func missing(r *Response, op, fields string) error {
+	return &Error{Status: StatusBadResponse, HTTPStatus: r.HTTPStatus, Op: op, Message: "the answer has no " + fields}
 }
 
 // DeleteDatabase deletes the database name.

@@ -25,6 +25,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
@@ -105,18 +106,29 @@ type Options struct {
 	BaseURL        string        // default https://api.turso.tech
 	Org            string        // default organization
 	Timeout        time.Duration // the whole call, retries and their waits included; at most MaxTimeout
-	MaxAttempts    int           // 1 = no retry
-	RetryBaseDelay time.Duration // used with MaxAttempts
+	MaxAttempts    int           // attempts in all, 1 = no retry (default DefaultMaxAttempts)
+	RetryBaseDelay time.Duration // before the first retry, doubling after (default DefaultRetryBaseDelay)
 	UserAgent      string
 }
+
+// The library's retry policy, which Options.MaxAttempts and RetryBaseDelay change.
+const (
+	DefaultMaxAttempts    = int(C.TP_DEFAULT_MAX_ATTEMPTS)
+	DefaultRetryBaseDelay = C.TP_DEFAULT_RETRY_BASE_DELAY_MS * time.Millisecond
+)
 
 // MaxTimeout is the longest Options.Timeout: the library takes int32 milliseconds.
 const MaxTimeout = math.MaxInt32 * time.Millisecond
 
 // Client is a connection pool and settings; safe for concurrent use. Close it when done.
 type Client struct {
-	mu sync.RWMutex // calls hold it shared, Close exclusively
-	c  *C.tp_client
+	mu      sync.RWMutex // calls hold it shared, Close exclusively
+	c       *C.tp_client
+	closing atomic.Bool // set by Close before it waits: calls from then on fail at once
+}
+
+func closedError(op string) error {
+	return &Error{Status: StatusInvalidArgument, Op: op, Message: "the client is closed"}
 }
 
 // statusError is a failure with no result to describe it: what failed in the call op, or, with
@@ -194,8 +206,16 @@ func apply(o *C.tp_options, opts Options) error {
 			return optionsError(o, st, "options")
 		}
 	}
-	if opts.MaxAttempts != 0 {
-		st := C.tp_options_set_retry(o, int32Of(int64(opts.MaxAttempts)), int32Of(opts.RetryBaseDelay.Milliseconds()))
+	// One of the two alone keeps the library's default for the other (the C call sets both).
+	if opts.MaxAttempts != 0 || opts.RetryBaseDelay != 0 {
+		attempts, delay := int64(DefaultMaxAttempts), DefaultRetryBaseDelay.Milliseconds()
+		if opts.MaxAttempts != 0 {
+			attempts = int64(opts.MaxAttempts)
+		}
+		if opts.RetryBaseDelay != 0 {
+			delay = opts.RetryBaseDelay.Milliseconds()
+		}
+		st := C.tp_options_set_retry(o, int32Of(attempts), int32Of(delay))
 		if st != C.TP_OK {
 			return optionsError(o, st, "options")
 		}
@@ -245,9 +265,10 @@ func FromEnv(opts ...Options) (*Client, error) {
 	return newClient(true, o)
 }
 
-// Close frees the client, once every call running on it has returned. Calls after Close fail
-// with StatusInvalidArgument.
+// Close frees the client, once every call running on it has returned. Calls made once Close
+// has begun fail at once with StatusInvalidArgument, "the client is closed".
 func (c *Client) Close() error {
+	c.closing.Store(true)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	C.tp_client_free(c.c)
@@ -412,7 +433,14 @@ func (c *Client) Call(ctx context.Context, op string, args map[string]any) (*Res
 	defer func() { close(finished); <-watcher }()
 
 	var result *C.tp_result
+	if c.closing.Load() {
+		return nil, closedError(op)
+	}
 	c.mu.RLock()
+	if c.c == nil { // closed while this call waited for the lock
+		c.mu.RUnlock()
+		return nil, closedError(op)
+	}
 	st := C.tp_call(c.c, cop, params, &result)
 	c.mu.RUnlock()
 	if result == nil {

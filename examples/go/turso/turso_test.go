@@ -595,3 +595,105 @@ func TestSettingsOutOfRangeAreRefused(t *testing.T) {
 	}
 	c.Close()
 }
+
+// One of the two retry settings alone keeps the library's default for the other: MaxAttempts
+// alone waits between attempts (it retried at once), RetryBaseDelay alone is not ignored.
+func TestOneRetrySettingKeepsTheOther(t *testing.T) {
+	var mu sync.Mutex
+	var times []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"error":"slow down"}`)
+	}))
+	defer srv.Close()
+	attempts := func(opts turso.Options) []time.Time {
+		t.Helper()
+		mu.Lock()
+		times = nil
+		mu.Unlock()
+		opts.Token, opts.BaseURL, opts.Org = "t", srv.URL, "o"
+		c, err := turso.NewClient(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_, err = c.ListDatabases(context.Background())
+		if terr := asError(t, err); terr.Status != turso.StatusRateLimited {
+			t.Fatalf("%+v: %v", opts, err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]time.Time(nil), times...)
+	}
+	got := attempts(turso.Options{MaxAttempts: 2})
+	// The delay is jittered between half and all of the base delay.
+	if len(got) != 2 || got[1].Sub(got[0]) < turso.DefaultRetryBaseDelay/2 {
+		t.Errorf("MaxAttempts alone: %d attempts, %v apart", len(got), got[len(got)-1].Sub(got[0]))
+	}
+	if got = attempts(turso.Options{RetryBaseDelay: time.Millisecond}); len(got) != turso.DefaultMaxAttempts {
+		t.Errorf("RetryBaseDelay alone: %d attempts, want %d", len(got), turso.DefaultMaxAttempts)
+	}
+}
+
+// A 2xx answer without the field a helper returns is an error, not an empty name or token.
+func TestHelpersRefuseAnswersWithoutTheirFields(t *testing.T) {
+	c, _ := recorder(t) // answers {}
+	ctx := context.Background()
+	if db, err := c.CreateDatabase(ctx, "d", ""); asError(t, err).Status != turso.StatusBadResponse {
+		t.Errorf("CreateDatabase: %+v, %v", db, err)
+	}
+	if jwt, err := c.CreateDatabaseToken(ctx, "d", turso.TokenOptions{}); asError(t, err).Status != turso.StatusBadResponse {
+		t.Errorf("CreateDatabaseToken: %q, %v", jwt, err)
+	}
+}
+
+// Once Close has begun (it waits for a call in flight), other calls fail at once, whatever their
+// context says, instead of waiting for the Close.
+func TestCallsFailOnceCloseBegins(t *testing.T) {
+	listener, err := net.Listen("tcp", "127.0.0.1:0") // accepts, never answers
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer listener.Close()
+	c, err := turso.NewClient(turso.Options{Token: "t", BaseURL: "http://" + listener.Addr().String(), Org: "o", MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	inFlight := make(chan error, 1)
+	go func() { _, err := c.ListDatabases(ctx); inFlight <- err }()
+	conn, err := listener.Accept() // the first call is in flight
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	closed := make(chan struct{})
+	go func() { c.Close(); close(closed) }()
+	for {
+		short, stop := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		_, err := c.ListDatabases(short)
+		stop()
+		if terr := asError(t, err); terr.Status == turso.StatusInvalidArgument {
+			if terr.Message != "the client is closed" {
+				t.Errorf("after Close began: %v", err)
+			}
+			break
+		}
+		// Close had not begun yet: that call started and timed out.
+	}
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a call was in flight")
+	default:
+	}
+	cancel()
+	<-closed
+	if err := <-inFlight; !errors.Is(err, context.Canceled) {
+		t.Errorf("the call in flight: %v", err)
+	}
+}

@@ -1,7 +1,10 @@
 import http.server
 import json
+import os
+import re
 import socket
 import threading
+import time
 import urllib.parse
 
 import pytest
@@ -258,3 +261,95 @@ def test_cancel_from_another_thread():
     finally:
         timer.cancel()
         listener.close()
+
+
+def test_default_retry_settings_are_the_headers():
+    header = os.path.join(os.path.dirname(__file__), "..", "..", "..", "include", "turso_platform.h")
+    with open(header) as f:
+        defines = dict(re.findall(r"#define (TP_DEFAULT_\w+) (\d+)", f.read()))
+    assert int(defines["TP_DEFAULT_MAX_ATTEMPTS"]) == tp.DEFAULT_MAX_ATTEMPTS
+    assert int(defines["TP_DEFAULT_RETRY_BASE_DELAY_MS"]) == round(tp.DEFAULT_RETRY_BASE_DELAY * 1000)
+
+
+@pytest.fixture
+def rate_limiter():
+    """A server that answers every request 429 (no Retry-After) and records when it came."""
+    times = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            times.append(time.monotonic())
+            self.send_response(429)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "14")
+            self.end_headers()
+            self.wfile.write(b'{"error":"no"}')
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield "http://%s:%d" % httpd.server_address, times
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_one_retry_setting_keeps_the_default_of_the_other(rate_limiter):
+    url, times = rate_limiter
+    # max_attempts alone: the default base delay (200 ms, jittered down to no less than half),
+    # not none at all.
+    with tp.Client(token="t", base_url=url, org="o", max_attempts=2) as c:
+        with pytest.raises(tp.Error) as e:
+            c.call("databases.list")
+    assert e.value.status_name == "TP_E_RATE_LIMITED"
+    assert len(times) == 2 and times[1] - times[0] >= tp.DEFAULT_RETRY_BASE_DELAY / 2
+    # retry_base_delay alone: the default number of attempts, not a setting ignored.
+    times.clear()
+    with tp.Client(token="t", base_url=url, org="o", retry_base_delay=0.001) as c:
+        with pytest.raises(tp.Error) as e:
+            c.call("databases.list")
+    assert e.value.status_name == "TP_E_RATE_LIMITED"
+    assert len(times) == tp.DEFAULT_MAX_ATTEMPTS
+
+
+def test_close_refuses_calls_while_it_waits():
+    # A server that accepts connections and never answers: a call runs until cancelled.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    url = "http://%s:%d" % listener.getsockname()
+    cancel = tp.Cancel()
+    c = tp.Client(token="t", base_url=url, org="o", max_attempts=1)
+    running = threading.Thread(target=lambda: pytest.raises(tp.Error, c.call, "databases.list", cancel=cancel))
+    closing = threading.Thread(target=c.close)
+    try:
+        running.start()
+        while c._calls == 0:  # the call has begun
+            time.sleep(0.001)
+        closing.start()
+        while not c._closing:  # close() has begun and waits for it
+            time.sleep(0.001)
+        # Other threads' calls do not start, so they cannot keep close() waiting.
+        with pytest.raises(tp.Error) as e:
+            c.call("databases.list")
+        assert (e.value.status_name, e.value.message) == ("TP_E_INVALID_ARGUMENT", "the client is closed")
+        assert closing.is_alive()
+    finally:
+        cancel.trigger()
+        running.join()
+        closing.join()
+        listener.close()
+
+
+def test_helpers_refuse_answers_without_their_fields(recorder):
+    client, _ = recorder  # answers {}
+    for helper, args, op in [(client.create_database, ("d",), "databases.create"),
+                             (client.create_database_token, ("d",), "databases.create_token"),
+                             (client.list_databases, (), "databases.list")]:
+        with pytest.raises(tp.Error) as e:
+            helper(*args)
+        assert (e.value.status_name, e.value.op) == ("TP_E_BAD_RESPONSE", op)

@@ -507,10 +507,16 @@ impl Client {
         }
         let r = self.call("databases.create", &args)?;
         let db = r.value().get("database");
+        // A field missing from a 2xx answer is an error, not an empty name to store.
+        let field = |key: &str| {
+            db.get(key).as_str().map(str::to_string).ok_or_else(|| {
+                Error::local(sys::TP_E_BAD_RESPONSE, format!("no database.{key} in the answer"))
+            })
+        };
         Ok(Database {
-            name: db.get("Name").as_str().unwrap_or_default().to_string(),
-            hostname: db.get("Hostname").as_str().unwrap_or_default().to_string(),
-            id: db.get("DbId").as_str().unwrap_or_default().to_string(),
+            name: field("Name")?,
+            hostname: field("Hostname")?,
+            id: field("DbId")?,
         })
     }
 

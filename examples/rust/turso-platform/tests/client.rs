@@ -297,3 +297,36 @@ fn error_names_the_operation_once() {
         );
     }
 }
+
+#[test]
+fn helpers_refuse_answers_without_their_fields() {
+    // A server that answers every request 200 {} and closes the connection.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = conn.read(&mut buf) {
+                request.extend_from_slice(&buf[..n]);
+                if n == 0 || request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+            let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+            let _ = std::io::Write::write_all(&mut conn, answer.as_bytes());
+        }
+    });
+    let c = Client::new(&Options {
+        token: Some("t".into()),
+        base_url: Some(url),
+        org: Some("o".into()),
+        retry: Some((1, Duration::from_millis(10))),
+        ..Default::default()
+    })
+    .unwrap();
+    let e = c.create_database("d", None).unwrap_err();
+    assert_eq!(e.status, Status::BAD_RESPONSE, "{e}");
+    let e = c.create_database_token("d", None, false).unwrap_err();
+    assert_eq!(e.status, Status::BAD_RESPONSE, "{e}");
+}
