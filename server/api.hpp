@@ -19,7 +19,15 @@ class LocalServer;
 // Thrown by handlers: the dispatcher rolls back and answers {"error": message} with status.
 struct ApiError : std::runtime_error {
     int status;
-    ApiError(int s, const std::string &m) : std::runtime_error(m), status(s) {}
+    ApiError(int s, const std::string &m) : std::runtime_error(without_nul(m)), status(s) {}
+
+  private:
+    // what() is a C string: a NUL a client sent (a path segment "loc%00al") would cut the message.
+    static std::string without_nul(std::string m) {
+        for (size_t p; (p = m.find('\0')) != std::string::npos;)
+            m.replace(p, 1, "\xEF\xBF\xBD");
+        return m;
+    }
 };
 [[noreturn]] inline void fail(int status, const std::string &message) {
     throw ApiError(status, message);

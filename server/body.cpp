@@ -30,6 +30,9 @@ Body::Body(const std::string &text) {
             }
             ++k; // the escaped character is not a backslash that starts an escape
         }
+    // JSON text is UTF-8 (RFC 8259); cJSON copies any bytes into strings, which would then be
+    // stored and sent back to every client that lists them.
+    if (!valid_utf8(text)) fail(400, "the request body is not valid UTF-8");
     doc_ = json_parse(text);
     if (!doc_) fail(400, "invalid JSON in request body");
     if (!cJSON_IsObject(doc_.get())) fail(400, "request body must be a JSON object");

@@ -12,7 +12,7 @@ namespace tl {
 
 void send_error(httplib::Response &res, int status, const std::string &message) {
     Json j = json_object();
-    jstr(j.get(), "error", message);
+    jstr(j.get(), "error", printable_utf8(message)); // messages may quote a client's bytes
     res.status = status;
     res.set_content(json_print(j.get()), "application/json");
 }

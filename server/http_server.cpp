@@ -25,14 +25,16 @@ int to_ms(time_t sec, time_t usec) {
 // An idle connection checks this often whether other connections wait for its worker.
 constexpr int kIdleSliceMs = 50;
 
+thread_local bool t_request_too_large = false;
+
 // One connection's I/O for cpp-httplib's request parser and response writer. Reads come from a
 // buffer that lives as long as the connection (so bytes of a pipelined next request are kept);
 // writes collect in a buffer sent by flush() once the answer is complete.
 class ConnectionStream final : public httplib::Stream {
   public:
-    ConnectionStream(int sock, int stop_fd, int read_timeout_ms, int write_timeout_ms)
+    ConnectionStream(int sock, int stop_fd, int read_timeout_ms, int write_timeout_ms, size_t byte_limit)
         : sock_(sock), stop_fd_(stop_fd), read_timeout_ms_(read_timeout_ms),
-          write_timeout_ms_(write_timeout_ms) {
+          write_timeout_ms_(write_timeout_ms), byte_limit_(byte_limit) {
         out_.reserve(4096);
     }
 
@@ -40,21 +42,38 @@ class ConnectionStream final : public httplib::Stream {
     bool is_writable() const override { return !write_failed_; }
 
     ssize_t read(char *ptr, size_t size) override {
-        if (in_off_ == in_len_) {
-            if (size >= sizeof in_) return receive(ptr, size); // a large body goes straight through
-            ssize_t n = receive(in_, sizeof in_);
-            if (n <= 0) return n;
-            in_off_ = 0;
-            in_len_ = static_cast<size_t>(n);
+        if (read_ >= byte_limit_) {
+            t_request_too_large = true;
+            return -1;
         }
-        size_t n = std::min(size, in_len_ - in_off_);
-        std::memcpy(ptr, in_ + in_off_, n);
-        in_off_ += n;
-        return static_cast<ssize_t>(n);
+        size = std::min(size, byte_limit_ - read_);
+        ssize_t n;
+        if (in_off_ < in_len_ || size < sizeof in_) {
+            if (in_off_ == in_len_) {
+                ssize_t got = receive(in_, sizeof in_);
+                if (got <= 0) return got;
+                in_off_ = 0;
+                in_len_ = static_cast<size_t>(got);
+            }
+            n = static_cast<ssize_t>(std::min(size, in_len_ - in_off_));
+            std::memcpy(ptr, in_ + in_off_, static_cast<size_t>(n));
+            in_off_ += static_cast<size_t>(n);
+        } else {
+            n = receive(ptr, size); // a large body goes straight through
+            if (n <= 0) return n;
+        }
+        read_ += static_cast<size_t>(n);
+        return n;
     }
 
     ssize_t write(const char *ptr, size_t size) override {
         if (write_failed_) return -1;
+        if (head_pending_ && size >= 10 && std::memcmp(ptr, "HTTP/1.1 1", 10) == 0) {
+            // An interim answer (100 Continue): the client waits for it before it sends the
+            // body, so it goes out now, and the next write is still the answer's head.
+            out_.append(ptr, size);
+            return flush() ? static_cast<ssize_t>(size) : -1;
+        }
         if (head_pending_) { // cpp-httplib writes an answer's status line and headers at once
             head_pending_ = false;
             std::string_view head(ptr, size);
@@ -85,6 +104,8 @@ class ConnectionStream final : public httplib::Stream {
     void begin_answer() {
         head_pending_ = true;
         close_after_ = false;
+        read_ = 0;
+        t_request_too_large = false;
     }
     // Whether the answer said "Connection: close". Turso-local says so when part of a request
     // stays unread (a GET's body, cpp-httplib's 400s): what follows must not be taken for the
@@ -158,6 +179,7 @@ class ConnectionStream final : public httplib::Stream {
     }
 
     int sock_, stop_fd_, read_timeout_ms_, write_timeout_ms_;
+    size_t byte_limit_, read_ = 0; // of this request
     char in_[16 * 1024];
     size_t in_off_ = 0, in_len_ = 0;
     std::string out_;
@@ -186,6 +208,10 @@ Next next_request(const ConnectionStream &strm, const WorkerPool *pool, int keep
 }
 
 } // namespace
+
+bool HttpServer::request_too_large() {
+    return t_request_too_large;
+}
 
 void HttpServer::set_worker_threads(size_t threads) {
     new_task_queue = [this, threads] {
@@ -256,7 +282,7 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
     bool ok = false;
     {
         ConnectionStream strm(sock, stop_pipe_[0], to_ms(read_timeout_sec_, read_timeout_usec_),
-                              to_ms(write_timeout_sec_, write_timeout_usec_));
+                              to_ms(write_timeout_sec_, write_timeout_usec_), request_byte_limit_);
         WorkerPool *pool = pool_.load();
         for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
             bool served = left != keep_alive_max_count_;

@@ -7,6 +7,7 @@
 // idle connection at once through a pipe instead of the 10 ms ticks.
 #pragma once
 #include <atomic>
+#include <cstdint>
 #include <httplib.h>
 
 #include "worker_pool.hpp"
@@ -39,6 +40,14 @@ class HttpServer : public httplib::Server {
     // httplib::Server::stop, which leaves them to their keep-alive timeout).
     void stop();
 
+    // The most bytes one request may take, request line, headers and body together (cpp-httplib
+    // limits only a line's length and a Content-Length body: three million headers, or a chunked
+    // body of any size, were read into memory). Past it reading fails and the request ends.
+    void set_request_byte_limit(size_t bytes) { request_byte_limit_ = bytes; }
+    // Whether the request this thread is reading went past that limit (for the error handler,
+    // which sees only the status cpp-httplib made of the failed read).
+    static bool request_too_large();
+
   private:
     // Overrides cpp-httplib's per-connection loop (a private virtual of httplib::Server).
     bool process_and_close_socket(socket_t sock) override;
@@ -49,6 +58,7 @@ class HttpServer : public httplib::Server {
     int listen_sock_ = -1;                    // the socket cpp-httplib last created to listen on
     int stop_pipe_[2] = {-1, -1};             // readable once stop() ran
     std::atomic<bool> stopping_{false};
+    size_t request_byte_limit_ = SIZE_MAX;
 };
 
 } // namespace tl

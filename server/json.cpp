@@ -17,7 +17,13 @@ Json json_array() {
 }
 
 Json json_parse(const std::string &text) {
-    return Json(cJSON_ParseWithLength(text.data(), text.size()));
+    const char *end = nullptr;
+    Json j(cJSON_ParseWithLengthOpts(text.data(), text.size(), &end, 0));
+    // One value and nothing after it but whitespace: cJSON stops at the end of the first value.
+    if (j && end)
+        for (const char *p = end; p < text.data() + text.size(); ++p)
+            if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') return Json();
+    return j;
 }
 
 std::string json_print(const cJSON *j) {

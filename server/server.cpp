@@ -6,11 +6,35 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <strings.h>
 
 namespace tl {
 
 namespace {
 constexpr size_t kMaxBody = 1 << 20;
+constexpr size_t kMaxHead = 64 << 10; // request line and headers
+
+// Framing a proxy in front could read differently from cpp-httplib (which takes the first of
+// two Content-Lengths, reads "12abc" as 12, and reads a body of any other Transfer-Encoding
+// until the connection closes): refused, with the status and message to answer; "" if fine.
+std::pair<int, std::string> refused_framing(const httplib::Request &req) {
+    size_t encodings = req.get_header_value_count("Transfer-Encoding");
+    size_t lengths = req.get_header_value_count("Content-Length");
+    if (encodings && lengths) return {400, "a request must not have both Transfer-Encoding and Content-Length"};
+    if (encodings) {
+        std::string te = req.get_header_value("Transfer-Encoding");
+        if (encodings > 1 || strcasecmp(te.c_str(), "chunked") != 0)
+            return {501, "Transfer-Encoding " + te + " is not supported: send chunked, or a Content-Length"};
+    }
+    for (size_t i = 0; i < lengths; ++i) {
+        std::string v = req.get_header_value("Content-Length", i);
+        if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos)
+            return {400, "invalid Content-Length: " + v};
+        if (v != req.get_header_value("Content-Length", 0)) return {400, "two different Content-Lengths"};
+        if (std::stoull(v) > kMaxBody) return {413, "request body too large (the limit is 1 MiB)"};
+    }
+    return {0, ""};
+}
 
 std::vector<std::string> split_template(const std::string &path) {
     std::vector<std::string> segs;
@@ -73,11 +97,16 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
     http_.set_tcp_nodelay(true);
     http_.set_keep_alive_max_count(100000);
     http_.set_payload_max_length(kMaxBody);
+    http_.set_request_byte_limit(kMaxBody + kMaxHead);
     http_.set_error_handler([this](const httplib::Request &req, httplib::Response &res) {
         if (!res.body.empty()) return;
         // An error of cpp-httplib's own (our handlers always set a body) may leave part of the
         // request unread, which it would take for the next request: the connection must end.
         res.set_header("Connection", "close");
+        if (HttpServer::request_too_large())
+            return send_error(res, 413,
+                              "request too large: the request line, headers and body together may take at "
+                              "most " + std::to_string((kMaxBody + kMaxHead) >> 10) + " KiB (a body at most 1 MiB)");
         if (res.status == 400 && answer_unknown_method(req, res)) return;
         if (res.status == 413 &&
             req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0)
@@ -101,7 +130,19 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
         // the client sends Accept-Encoding, which costs far more than it saves on loopback. The
         // library has no switch for it, so the header goes before the answer is written. The
         // Request is a non-const local of cpp-httplib's request loop, so the cast is well defined.
-        const_cast<httplib::Request &>(req).headers.erase("Accept-Encoding");
+        auto &request = const_cast<httplib::Request &>(req);
+        request.headers.erase("Accept-Encoding");
+        // Nor ranges: cpp-httplib applies a Range header to any answer, cutting JSON, and builds
+        // a multipart answer of every part asked for in memory (2,700 parts of a 1 MB dump made
+        // 2.7 GB). The API has no ranged reads.
+        request.ranges.clear();
+        request.headers.erase("Range");
+        auto [refused, why] = refused_framing(req);
+        if (refused) {
+            res.set_header("Connection", "close"); // the body, if any, stays unread
+            send_error(res, refused, why);
+            return httplib::Server::HandlerResponse::Handled;
+        }
         // A request without Content-Length or Transfer-Encoding has an empty body (RFC 9112 6.3),
         // but cpp-httplib answers 400 to such a POST, PUT or PATCH (and to an empty one whose
         // Content-Type is multipart/form-data without a boundary): serve those here, body empty.

@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,11 @@ bool parse_expiration(const std::string &s, int64_t &seconds);
 bool valid_size_limit(const std::string &s);
 
 bool valid_email(const std::string &s);
+// Well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s);
+// `s` with every byte that is not part of well-formed UTF-8, and NUL, replaced by U+FFFD: for
+// text a client sent that goes back in an answer.
+std::string printable_utf8(std::string_view s);
 
 enum Role { ROLE_VIEWER = 0, ROLE_MEMBER = 1, ROLE_ADMIN = 2, ROLE_OWNER = 3 };
 int parse_role(const std::string &s); // -1 if not a role

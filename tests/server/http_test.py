@@ -10,6 +10,10 @@
   POST .../databases/{db}/seed takes a multipart file;
 - an existing --data file readable by others is brought to mode 0600;
 - a restart with other --token/--user tokens ends the earlier ones (API-minted tokens stay);
+- hostile requests: a body after Expect: 100-continue on a GET is not run, 100 Continue is sent
+  before the body; Transfer-Encoding other than chunked, both framings, bad or two Content-Lengths
+  are refused at once; a request past 1088 KiB (headers or chunked body) stops being read; Range
+  is ignored; a body that is not UTF-8 or holds two values is 400; error messages stay UTF-8;
 - the connection loop (server/http_server.cpp): pipelined requests are answered in order, a
   request that arrives in pieces is read whole, bodies and answers larger than its buffers
   (16 KiB in, 64 KiB out) pass intact, and a stop closes idle keep-alive connections;
@@ -21,6 +25,7 @@ usage: http_test.py TURSO_LOCAL
 """
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -424,6 +429,113 @@ def data_file_mode(binary, tmp):
     remove_data(fresh)
 
 
+def read_all(s, timeout=3):
+    """Everything the server sends until it closes the connection (or is quiet for timeout s)."""
+    s.settimeout(timeout)
+    data = b""
+    try:
+        while chunk := s.recv(65536):
+            data += chunk
+    except (socket.timeout, ConnectionResetError):
+        pass
+    return data
+
+
+def final_answers(data):
+    """The status codes of the final (not 1xx) answers in raw bytes from the server."""
+    return [int(m) for m in re.findall(rb"HTTP/1\.1 (\d{3}) ", data) if not m.startswith(b"1")]
+
+
+def flood(url, head, piece, total):
+    """Sends head, then piece until total bytes; answers (whether the server stopped the
+    sending by closing, the bytes it answered)."""
+    u = urllib.parse.urlsplit(url)
+    s = socket.create_connection((u.hostname, u.port), timeout=10)
+    stopped = False
+    try:
+        s.sendall(head)
+        for _ in range(total // len(piece)):
+            s.sendall(piece)
+    except (BrokenPipeError, ConnectionResetError):
+        stopped = True
+    answer = read_all(s)
+    s.close()
+    return stopped, answer
+
+
+def hostile_requests(srv, token):
+    """Framing a proxy could read differently, requests too large to hold, bytes that are not
+    UTF-8, and Range: each refused at once with a JSON error, nothing run that was not asked."""
+    api = Api(srv.url, token)
+    api.ok("POST", "/v1/organizations/local/groups", {"name": "victim", "location": "ams"})
+    u = urllib.parse.urlsplit(srv.url)
+
+    # Expect: 100-continue on a GET with a body: the body is not run as a second request.
+    smuggled = request("DELETE", "/v1/organizations/local/groups/victim", token)
+    s = socket.create_connection((u.hostname, u.port), timeout=5)
+    s.sendall(request("GET", "/v1/organizations/local/groups", token,
+                      extra=f"Expect: 100-continue\r\nContent-Length: {len(smuggled)}\r\n") + smuggled)
+    answers = final_answers(read_all(s))
+    s.close()
+    check(answers == [200], f"a GET's body after Expect: 100-continue was served as a request: {answers}")
+    status, _, _ = api.call("GET", "/v1/organizations/local/groups/victim")
+    check(status == 200, "the smuggled DELETE ran")
+    # A client that waits for 100 Continue before its body gets it before the body is sent.
+    body = b'{"name":"continued","location":"ams"}'
+    s = socket.create_connection((u.hostname, u.port), timeout=3)
+    s.sendall(request("POST", "/v1/organizations/local/groups", token,
+                      extra=f"Expect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"))
+    try:
+        interim = s.recv(100)
+    except socket.timeout:
+        interim = b""
+    check(interim.startswith(b"HTTP/1.1 100 Continue\r\n\r\n"), f"no 100 Continue before the body: {interim!r}")
+    s.sendall(body)
+    check(final_answers(interim + read_all(s, timeout=1)) == [200], "the POST after 100 Continue")
+    s.close()
+
+    # Framing: refused at once, with the connection closed (the body stays unread).
+    post = "POST /v1/organizations/local/groups HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n"
+    for extra, want in (("Transfer-Encoding: gzip, chunked\r\n", 501), ("Transfer-Encoding: gzip\r\n", 501),
+                        ("Content-Length: 2\r\nTransfer-Encoding: chunked\r\n", 400),
+                        ("Content-Length: 2\r\nContent-Length: 3\r\n", 400), ("Content-Length: 33abc\r\n", 400),
+                        ("Content-Length: -1\r\n", 400), ("Content-Length: +2\r\n", 400),
+                        ("Content-Length: 99999999999\r\n", 413)):
+        status, headers, text = raw(srv.url, (post + extra + "\r\n{}").encode())
+        check(status == want and headers.get("connection") == "close" and "error" in json.loads(text),
+              f"{extra.strip()!r}: {status} {headers} {text}")
+
+    # Too large to hold: millions of headers, a chunked body past 1 MiB. The server stops reading.
+    stopped, answer = flood(srv.url, b"GET /v1/locations HTTP/1.1\r\nHost: x\r\n",
+                            b"".join(b"X-%07d: %s\r\n" % (i, b"v" * 40) for i in range(2000)), 40 << 20)
+    check(stopped or final_answers(answer) == [413], f"40 MiB of headers were read: {answer[:200]!r}")
+    stopped, answer = flood(srv.url, (post + "Transfer-Encoding: chunked\r\n\r\n").encode(),
+                            b"100000\r\n" + b" " * 0x100000 + b"\r\n", 40 << 20)
+    check(stopped or final_answers(answer) == [413], f"a 40 MiB chunked body was read: {answer[:200]!r}")
+
+    # Range is not applied to API answers (it cut JSON, and many parts built huge answers).
+    status, _, text = raw(srv.url, request("GET", "/v1/organizations/local", token, extra="Range: bytes=0-5\r\n"))
+    check(status == 200 and json.loads(text)["organization"]["slug"] == "local", f"Range: bytes=0-5: {status} {text}")
+    status, _, text = raw(srv.url, request("GET", "/v1/organizations/local", token,
+                                           extra="Range: bytes=" + ",".join(["0-"] * 500) + "\r\n"))
+    check(status == 200 and json.loads(text)["organization"]["slug"] == "local", f"500 ranges: {status} {text[:100]}")
+
+    # JSON bodies are UTF-8 and one value; error messages are UTF-8 and not cut at a NUL.
+    for body, what in ((b'{"name":"x\xff","location":"ams"}', "invalid UTF-8"),
+                       (b'{"name":"two1","location":"ams"}{"name":"two2","location":"ams"}', "two values"),
+                       (b'{"name":"two3","location":"ams"} xyz', "text after the value")):
+        status, _, text = raw(srv.url, request("POST", "/v1/organizations/local/groups", token, body,
+                                               "Content-Type: application/json\r\n"))
+        check(status == 400 and "error" in json.loads(text), f"a body with {what}: {status} {text}")
+    status, _, _ = api.call("GET", "/v1/organizations/local/groups/two1")
+    check(status == 404, "the first of two JSON values was used")
+    status, headers, text = raw(srv.url, request("GET", "/v1/organizations/%ff%fe", token))
+    check(status == 404 and json.loads(text)["error"] == "organization \ufffd\ufffd not found",
+          f"bytes that are not UTF-8 in an error: {text!r}")
+    status, headers, text = raw(srv.url, request("GET", "/v1/organizations/loc%00al", token))
+    check(status == 404 and json.loads(text)["error"] == "organization loc\ufffdal not found", f"NUL in an error: {text!r}")
+
+
 def login_tokens_of_a_restart(binary, tmp):
     """The tokens named at start-up are the users' only login tokens: a restart with other ones
     ends the old ones (nothing else could revoke them); tokens minted through the API survive;
@@ -464,6 +576,7 @@ def main(binary):
     try:
         http_layer(srv, token, other)
         connection_loop(srv, token)
+        hostile_requests(srv, token)
     finally:
         srv.stop()
     stop_closes_idle(binary)
