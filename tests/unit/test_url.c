@@ -51,6 +51,42 @@ static void check_db_segment(env *e, const char *db, const char *encoded) {
     assert_string_equal(last_target(e), want);
 }
 
+/* A required query or body value given empty is refused like a missing one, nothing sent (the
+ * typed functions and path parameters already refused it). */
+static void test_required_values_not_empty(void **state) {
+    env *e = *state;
+    int before = fx_request_count(e->server);
+    struct {
+        const char *op, *name, *other, *other_value;
+    } cases[] = {{"groups.create", "name", "location", "ams"},
+                 {"groups.create", "location", "name", "g1"},
+                 {"members.update", "role", "username", "bob"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tp_params *p = NULL;
+        assert_int_equal(tp_params_new(&p), TP_OK);
+        assert_int_equal(tp_params_set_string(p, "org", "acme"), TP_OK);
+        assert_int_equal(tp_params_set_string(p, cases[i].name, ""), TP_OK);
+        assert_int_equal(tp_params_set_string(p, cases[i].other, cases[i].other_value), TP_OK);
+        tp_result *r = NULL;
+        assert_int_equal(tp_call(e->client, cases[i].op, p, &r), TP_E_INVALID_ARGUMENT);
+        char want[200];
+        snprintf(want, sizeof want, "parameter '%s' must not be empty", cases[i].name);
+        assert_non_null(strstr(tp_result_message(r), want));
+        tp_result_free(r);
+        tp_params_free(p);
+    }
+    tp_params *p = NULL;
+    assert_int_equal(tp_params_new(&p), TP_OK);
+    assert_int_equal(tp_params_set_string(p, "org", "acme"), TP_OK);
+    assert_int_equal(tp_params_set_bytes(p, "file", "", 0), TP_OK);
+    tp_result *r = NULL;
+    assert_int_equal(tp_call(e->client, "databases.upload_dump", p, &r), TP_E_INVALID_ARGUMENT);
+    assert_non_null(strstr(tp_result_message(r), "parameter 'file' must not be empty"));
+    tp_result_free(r);
+    tp_params_free(p);
+    assert_int_equal(fx_request_count(e->server), before);
+}
+
 static void test_plain_name_unchanged(void **state) {
     check_db_segment(*state, "db-1_x~y.z", "db-1_x~y.z");
 }
@@ -199,6 +235,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_query_values_encoded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_query_without_params, setup, teardown),
         cmocka_unit_test_setup_teardown(test_query_of_token_ops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_required_values_not_empty, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
