@@ -41,7 +41,8 @@ end
 print("\n5. Reading usage")
 for _, name in ipairs(names) do
   local usage = assert(c.databases.usage {db = name})
-  local totals = usage.database and usage.database.usage or {}
+  -- The current spec answers database.total; the 2023 API answered database.usage.
+  local totals = usage.database and (usage.database.total or usage.database.usage) or {}
   print(string.format("   %s: %s rows read, %s rows written, %s bytes stored", name,
     tostring(totals.rows_read or 0), tostring(totals.rows_written or 0), tostring(totals.storage_bytes or 0)))
 end
