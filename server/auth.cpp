@@ -126,7 +126,8 @@ void add_login_token(Conn &w, int64_t user_id, const std::string &token) {
         .run();
 }
 
-void replace_login_tokens(Conn &w, const std::vector<std::pair<std::string, std::vector<std::string>>> &logins) {
+void replace_login_tokens(Conn &w,
+                          const std::vector<std::pair<std::string, std::vector<std::string>>> &logins) {
     std::vector<int64_t> ids;
     for (const auto &l : logins) {
         ids.push_back(ensure_user(w, l.first));

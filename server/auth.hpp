@@ -31,6 +31,7 @@ void add_login_token(Conn &w, int64_t user_id, const std::string &token);
 // Makes each named user's login tokens exactly the ones given (creating users that are missing):
 // those of an earlier start stop working, since nothing else could revoke them. Writer side,
 // inside a transaction.
-void replace_login_tokens(Conn &w, const std::vector<std::pair<std::string, std::vector<std::string>>> &logins);
+void replace_login_tokens(Conn &w,
+                          const std::vector<std::pair<std::string, std::vector<std::string>>> &logins);
 
 } // namespace tl

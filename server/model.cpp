@@ -203,9 +203,12 @@ DbRow find_db(Ctx &ctx, const std::string &name) {
 
 void refuse_broken_schema_links(Ctx &ctx, const char *column, int64_t id, Leaving how) {
     std::string in_s = std::string("s.") + column + " = ?", in_c = std::string("c.") + column + " = ?";
-    std::string split = how == Leaving::Deleted ? in_s + " AND NOT " + in_c : "(" + in_s + ") != (" + in_c + ")";
-    auto q = ctx.db.q("SELECT s.name, c.name, " + in_s + " FROM dbs s JOIN dbs c ON c.org_id = s.org_id AND "
-                      "c.schema_name = s.name WHERE s.org_id = ? AND s.is_schema AND " + split + " LIMIT 1");
+    std::string split =
+        how == Leaving::Deleted ? in_s + " AND NOT " + in_c : "(" + in_s + ") != (" + in_c + ")";
+    auto q = ctx.db.q("SELECT s.name, c.name, " + in_s +
+                      " FROM dbs s JOIN dbs c ON c.org_id = s.org_id AND "
+                      "c.schema_name = s.name WHERE s.org_id = ? AND s.is_schema AND " +
+                      split + " LIMIT 1");
     q.args(id, ctx.org_id, id, id);
     if (!q.step()) return;
     std::string schema = q.str(0), child = q.str(1);

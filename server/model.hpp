@@ -52,8 +52,8 @@ struct DbView {
 // Reads views from a statement over kDbViewCols ordered by database, then instance; at most `max`
 // databases (-1: all). The statement's parameters are bound by the caller.
 std::vector<DbView> read_db_views(Stmt &s, int64_t max = -1);
-extern const char *const kDbViewSelect;               // "SELECT <view columns> FROM dbs d JOIN grp g ... "
-extern const char *const kDbViewOrder;                // " ORDER BY d.name, <instances primary first>"
+extern const char *const kDbViewSelect; // "SELECT <view columns> FROM dbs d JOIN grp g ... "
+extern const char *const kDbViewOrder;  // " ORDER BY d.name, <instances primary first>"
 // Schema links are by name within an organization: 409 when the databases whose `column` ("id"
 // or "group_id") is `id` leaving it would break one: a schema database whose children stay, or,
 // when they move rather than go, a child whose schema database stays.

@@ -20,7 +20,8 @@ constexpr size_t kMaxHead = 64 << 10; // request line and headers
 std::pair<int, std::string> refused_framing(const httplib::Request &req) {
     size_t encodings = req.get_header_value_count("Transfer-Encoding");
     size_t lengths = req.get_header_value_count("Content-Length");
-    if (encodings && lengths) return {400, "a request must not have both Transfer-Encoding and Content-Length"};
+    if (encodings && lengths)
+        return {400, "a request must not have both Transfer-Encoding and Content-Length"};
     if (encodings) {
         std::string te = req.get_header_value("Transfer-Encoding");
         if (encodings > 1 || strcasecmp(te.c_str(), "chunked") != 0)
@@ -72,9 +73,12 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
     // (or one generated and printed then) stops working, as no API call could revoke it.
     std::vector<std::pair<std::string, std::vector<std::string>>> logins{{"local", {token_}}};
     for (const auto &u : opts_.users) {
-        auto same = std::find_if(logins.begin(), logins.end(), [&](const auto &l) { return l.first == u.first; });
-        if (same == logins.end()) logins.push_back({u.first, {u.second}});
-        else same->second.push_back(u.second);
+        auto same =
+            std::find_if(logins.begin(), logins.end(), [&](const auto &l) { return l.first == u.first; });
+        if (same == logins.end())
+            logins.push_back({u.first, {u.second}});
+        else
+            same->second.push_back(u.second);
     }
     try {
         store_->write([&](Conn &w) { replace_login_tokens(w, logins); });
@@ -106,7 +110,9 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
         if (HttpServer::request_too_large())
             return send_error(res, 413,
                               "request too large: the request line, headers and body together may take at "
-                              "most " + std::to_string((kMaxBody + kMaxHead) >> 10) + " KiB (a body at most 1 MiB)");
+                              "most " +
+                                  std::to_string((kMaxBody + kMaxHead) >> 10) +
+                                  " KiB (a body at most 1 MiB)");
         if (res.status == 400 && answer_unknown_method(req, res)) return;
         if (res.status == 413 &&
             req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0)

@@ -78,7 +78,9 @@ size_t utf8_sequence(std::string_view s, size_t i) {
     auto byte = [&](size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
     unsigned c = byte(0);
     if (c < 0x80) return 1;
-    auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) { return byte(k) >= lo && byte(k) <= hi; };
+    auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+        return byte(k) >= lo && byte(k) <= hi;
+    };
     if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
     if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
     if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;

@@ -92,7 +92,6 @@ Result Client::execute(const HttpRequest &request) {
         AttemptOutcome outcome = transfer.finish(
             handle->easy, perform(*handle.get(), transfer, SpinPolicy::leaves_a_cpu(running.running())));
         log_attempt_end(options_, outcome, transfer.elapsed_ms());
-        if (outcome.code == CURLE_OUT_OF_MEMORY) throw std::bad_alloc();
         int64_t delay =
             retry_after_attempt(options_, request, outcome, transfer.headers, attempt, transfer.ms_left());
         if (delay >= 0) {

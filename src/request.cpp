@@ -218,9 +218,10 @@ bool build_operation_request(const Options &options, const Operation &op, const 
         // A required value given empty is as good as missing (as the typed functions and path
         // parameters already say): "" for a group's name or a member's role, an empty dump file.
         if (spec.required) {
-            bool empty = l.positional ? l.positional->value.empty()
-                                      : (l.value->kind == ValueKind::String || l.value->kind == ValueKind::Bytes) &&
-                                            l.value->text.empty();
+            bool empty = l.positional
+                             ? l.positional->value.empty()
+                             : (l.value->kind == ValueKind::String || l.value->kind == ValueKind::Bytes) &&
+                                   l.value->text.empty();
             if (empty) {
                 error = where(op, name) + " must not be empty";
                 return false;

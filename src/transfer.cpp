@@ -14,6 +14,9 @@ namespace turso::platform {
 namespace {
 
 constexpr size_t kMaxHeaders = 256;
+// libcurl bounds an answer's headers (300 KB) but not the trailers after a chunked body, which it
+// keeps too: a server sending them without end grew a call by 200 MB a second until its timeout.
+constexpr size_t kMaxHeaderBytes = 1 << 20;
 
 // Sets an option; a failure here can only be memory (every value is checked beforehand).
 template <typename T> void set(CURL *easy, CURLoption option, T value) {
@@ -43,8 +46,11 @@ tp_status status_for_curl(CURLcode code) {
     case CURLE_OUT_OF_MEMORY:
         return TP_E_NOMEM;
     case CURLE_URL_MALFORMAT:
-    case CURLE_UNSUPPORTED_PROTOCOL:
         return TP_E_INVALID_ARGUMENT;
+    // What libcurl says of a status line that is not HTTP/1.x nnn ("Received HTTP/0.9", an
+    // unsupported response code): the URL's scheme was checked before anything was sent.
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return TP_E_BAD_RESPONSE;
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
@@ -160,15 +166,23 @@ size_t Transfer::on_write(char *data, size_t size, size_t count, void *self) {
 size_t Transfer::on_header(char *data, size_t size, size_t count, void *self) {
     auto *t = static_cast<Transfer *>(self);
     size_t n = size * count;
+    t->header_bytes_ += n;
+    if (t->header_bytes_ > kMaxHeaderBytes) {
+        t->headers_too_large_ = true;
+        return 0; // aborts the transfer
+    }
     std::string_view line = trim(std::string_view(data, n));
     try {
         if (line.rfind("HTTP/", 0) == 0) {
             t->headers.clear(); // a new response (after a 1xx): only the last one's headers count
-        } else if (!line.empty() && t->headers.size() < kMaxHeaders) {
+        } else if (!line.empty()) {
             size_t colon = line.find(':');
-            if (colon != std::string_view::npos && colon > 0)
-                t->headers.emplace_back(std::string(trim(line.substr(0, colon))),
-                                        std::string(trim(line.substr(colon + 1))));
+            std::string_view name = colon != std::string_view::npos ? trim(line.substr(0, colon)) : "";
+            // Past kMaxHeaders only Retry-After is kept: the retry waits as the server asked.
+            bool keep = t->headers.size() < kMaxHeaders ||
+                        (name.size() == 11 && strncasecmp(name.data(), "Retry-After", 11) == 0);
+            if (!name.empty() && keep)
+                t->headers.emplace_back(std::string(name), std::string(trim(line.substr(colon + 1))));
         }
     } catch (...) {
         return 0;
@@ -184,6 +198,13 @@ int Transfer::on_progress(void *self, curl_off_t, curl_off_t, curl_off_t, curl_o
 // POST or PATCH the server may have acted on the first one, so a second send is refused.
 int Transfer::on_prereq(void *self, char *, char *, int, int) {
     auto *t = static_cast<Transfer *>(self);
+    // A resend is safe when not one byte of the request left: libcurl 7.88 often finds a kept
+    // connection's reset only when the first send fails, then sends on a fresh one.
+    long sent = 1;
+    if (t->sends_ > 0 && curl_easy_getinfo(t->easy_, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent == 0) {
+        ++t->sends_;
+        return CURL_PREREQFUNC_OK;
+    }
     if (++t->sends_ > 1 && !is_idempotent(t->request_.method)) {
         t->refused_resend_ = true;
         return CURL_PREREQFUNC_ABORT;
@@ -199,6 +220,9 @@ void Transfer::prepare(PooledHandle &handle, SocketCount &sockets) {
     headers.clear();
     headers.reserve(8); // a typical answer's few headers, without regrowing
     too_large_ = false;
+    header_bytes_ = 0;
+    headers_too_large_ = false;
+    easy_ = handle.easy;
     sends_ = 0;
     refused_resend_ = false;
     error_buffer_[0] = '\0';
@@ -278,7 +302,14 @@ AttemptOutcome Transfer::finish(CURL *easy, CURLcode code) {
         mime_ = nullptr;
     }
     if (code == CURLE_OK) return o;
-    if (too_large_ || code == CURLE_FILESIZE_EXCEEDED) {
+    long sent = -1;
+    o.never_sent = code == CURLE_SEND_ERROR &&
+                   curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent == 0;
+    if (headers_too_large_) {
+        o.transport_status = TP_E_BAD_RESPONSE;
+        o.message =
+            "the response's headers and trailers passed " + std::to_string(kMaxHeaderBytes >> 20) + " MiB";
+    } else if (too_large_ || code == CURLE_FILESIZE_EXCEEDED) {
         o.transport_status = TP_E_RESPONSE_TOO_LARGE;
         o.message = "the response is larger than the limit of " +
                     std::to_string(options_.max_response_bytes) + " bytes";
@@ -335,7 +366,8 @@ int64_t retry_after_attempt(const Options &options, const HttpRequest &request, 
     if (request.cancel && request.cancel->is_triggered()) return -1;
     if (outcome.transport_status == TP_E_CANCELLED || outcome.transport_status == TP_E_RESPONSE_TOO_LARGE)
         return -1;
-    if (!is_retryable(request.method, outcome.http_status, outcome.code)) return -1;
+    // A request that never left may go again whatever its method, as after a failed connect.
+    if (!outcome.never_sent && !is_retryable(request.method, outcome.http_status, outcome.code)) return -1;
     std::optional<int64_t> retry_after;
     if (outcome.code == CURLE_OK)
         for (const auto &h : headers)

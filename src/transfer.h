@@ -37,6 +37,7 @@ struct AttemptOutcome {
     long http_status = 0;
     tp_status transport_status = TP_OK; // TP_OK when an HTTP answer came in full
     std::string message;                // the transport's message when it failed
+    bool never_sent = false;            // it failed before a byte of the request left
 };
 
 class Transfer {
@@ -77,8 +78,11 @@ class Transfer {
     const HeaderLists &header_lists_;
     curl_mime *mime_ = nullptr;
     bool too_large_ = false;
-    int sends_ = 0;               // how often libcurl was about to send the request this attempt
-    bool refused_resend_ = false; // a non-idempotent request libcurl wanted to send again
+    size_t header_bytes_ = 0;        // of this attempt, trailers included
+    bool headers_too_large_ = false; // they passed kMaxHeaderBytes
+    CURL *easy_ = nullptr;           // this attempt's handle, for on_prereq
+    int sends_ = 0;                  // how often libcurl was about to send the request this attempt
+    bool refused_resend_ = false;    // a non-idempotent request libcurl wanted to send again
     std::chrono::steady_clock::time_point started_;
     int64_t timeout_ms_;
     std::chrono::steady_clock::time_point deadline_;
