@@ -180,9 +180,8 @@ TP_API tp_status tp_options_set_timeout_ms(tp_options *options, int32_t ms);
 /* Retry policy: at most max_attempts attempts in all (1 = no retry, at most 20), the delay
  * before retry n being base_delay_ms * 2^(n-1) with jitter, or Retry-After when the server
  * sends one (capped at 60 s), all within the call's timeout. Retried for every method: 429 (the
- * service answers it without processing the request, so even a POST is sent again), a
- * connection that could not be made and a send that failed before a byte of the request left
- * (a kept connection the server had closed: the request never left). Retried only for GET, HEAD,
+ * service answers it without processing the request, so even a POST is sent again) and a
+ * connection that could not be made (the request never left). Retried only for GET, HEAD,
  * OPTIONS, PUT and DELETE, which may be repeated without changing the outcome: 502, 503, 504, a
  * timed-out attempt and a connection that broke; never for POST, PATCH or any other method,
  * since the server may have acted on it. */

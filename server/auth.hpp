@@ -28,9 +28,9 @@ class Auth {
 // if the token already belongs to another user. Writer side, inside a transaction.
 void add_login_token(Conn &w, int64_t user_id, const std::string &token);
 
-// Makes each named user's login tokens exactly the ones given (creating users that are missing):
-// those of an earlier start stop working, since nothing else could revoke them. Writer side,
-// inside a transaction.
+// Makes the login tokens exactly the ones given, by user (creating users that are missing): those
+// of an earlier start stop working, also a user's not named now, since nothing else could revoke
+// them. Writer side, inside a transaction.
 void replace_login_tokens(Conn &w,
                           const std::vector<std::pair<std::string, std::vector<std::string>>> &logins);
 

@@ -114,6 +114,12 @@ LocalServer::LocalServer(const Options &o) : opts_(o) {
                                   std::to_string((kMaxBody + kMaxHead) >> 10) +
                                   " KiB (a body at most 1 MiB)");
         if (res.status == 400 && answer_unknown_method(req, res)) return;
+        if (res.status == 416) {
+            // cpp-httplib refuses a malformed Range before any handler runs, and would cut this
+            // answer to the ranges it did parse.
+            const_cast<httplib::Request &>(req).ranges.clear();
+            return send_error(res, 416, "malformed Range header (the API has no ranged reads: send none)");
+        }
         if (res.status == 413 &&
             req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0)
             return send_error(res, 413,

@@ -326,6 +326,15 @@ class Batch::Runner {
 tp_status Batch::run() {
     ran_ = true;
     // A cancel that came first is kept: the thread that cancels cannot know whether the run began.
+    // Nothing is sent, and the run says so even when every call had failed when added.
+    if (cancelled_.load()) {
+        for (auto &item : items_)
+            if (!item->done) {
+                item->result = Result::failure(TP_E_CANCELLED, item->request.op, "cancelled");
+                item->done = true;
+            }
+        return TP_E_CANCELLED;
+    }
     try {
         Runner runner(*this);
         return runner.run();

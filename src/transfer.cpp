@@ -198,13 +198,9 @@ int Transfer::on_progress(void *self, curl_off_t, curl_off_t, curl_off_t, curl_o
 // POST or PATCH the server may have acted on the first one, so a second send is refused.
 int Transfer::on_prereq(void *self, char *, char *, int, int) {
     auto *t = static_cast<Transfer *>(self);
-    // A resend is safe when not one byte of the request left: libcurl 7.88 often finds a kept
-    // connection's reset only when the first send fails, then sends on a fresh one.
-    long sent = 1;
-    if (t->sends_ > 0 && curl_easy_getinfo(t->easy_, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent == 0) {
-        ++t->sends_;
-        return CURL_PREREQFUNC_OK;
-    }
+    // Even when the kept connection was reset before the request went out, libcurl cannot say
+    // so: its request size and upload counters stay 0 after a would-block write although TLS
+    // records of the request had left (a POST received in full was sent twice), so no resend.
     if (++t->sends_ > 1 && !is_idempotent(t->request_.method)) {
         t->refused_resend_ = true;
         return CURL_PREREQFUNC_ABORT;
@@ -222,7 +218,6 @@ void Transfer::prepare(PooledHandle &handle, SocketCount &sockets) {
     too_large_ = false;
     header_bytes_ = 0;
     headers_too_large_ = false;
-    easy_ = handle.easy;
     sends_ = 0;
     refused_resend_ = false;
     error_buffer_[0] = '\0';
@@ -302,9 +297,6 @@ AttemptOutcome Transfer::finish(CURL *easy, CURLcode code) {
         mime_ = nullptr;
     }
     if (code == CURLE_OK) return o;
-    long sent = -1;
-    o.never_sent = code == CURLE_SEND_ERROR &&
-                   curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &sent) == CURLE_OK && sent == 0;
     if (headers_too_large_) {
         o.transport_status = TP_E_BAD_RESPONSE;
         o.message =
@@ -316,8 +308,8 @@ AttemptOutcome Transfer::finish(CURL *easy, CURLcode code) {
     } else if (refused_resend_) {
         o.code = CURLE_GOT_NOTHING; // what the first send got; not retried for this method
         o.transport_status = TP_E_NETWORK;
-        o.message = "the connection closed after the request was sent; not sent again, since the server may "
-                    "have acted on it";
+        o.message = "the connection broke before an answer came; not sent again, since the server may have "
+                    "received the request";
     } else if (code == CURLE_ABORTED_BY_CALLBACK || cancelled()) {
         o.transport_status = TP_E_CANCELLED;
         o.message = "cancelled";
@@ -366,8 +358,7 @@ int64_t retry_after_attempt(const Options &options, const HttpRequest &request, 
     if (request.cancel && request.cancel->is_triggered()) return -1;
     if (outcome.transport_status == TP_E_CANCELLED || outcome.transport_status == TP_E_RESPONSE_TOO_LARGE)
         return -1;
-    // A request that never left may go again whatever its method, as after a failed connect.
-    if (!outcome.never_sent && !is_retryable(request.method, outcome.http_status, outcome.code)) return -1;
+    if (!is_retryable(request.method, outcome.http_status, outcome.code)) return -1;
     std::optional<int64_t> retry_after;
     if (outcome.code == CURLE_OK)
         for (const auto &h : headers)

@@ -37,7 +37,6 @@ struct AttemptOutcome {
     long http_status = 0;
     tp_status transport_status = TP_OK; // TP_OK when an HTTP answer came in full
     std::string message;                // the transport's message when it failed
-    bool never_sent = false;            // it failed before a byte of the request left
 };
 
 class Transfer {
@@ -80,7 +79,6 @@ class Transfer {
     bool too_large_ = false;
     size_t header_bytes_ = 0;        // of this attempt, trailers included
     bool headers_too_large_ = false; // they passed kMaxHeaderBytes
-    CURL *easy_ = nullptr;           // this attempt's handle, for on_prereq
     int sends_ = 0;                  // how often libcurl was about to send the request this attempt
     bool refused_resend_ = false;    // a non-idempotent request libcurl wanted to send again
     std::chrono::steady_clock::time_point started_;

@@ -249,7 +249,7 @@ def _field(result: "Result", key: str, kind: type, op: str):
     """A helper's field of a 2xx answer; Error (TP_E_BAD_RESPONSE) when it is missing or of
     another kind, rather than a KeyError or an empty value a caller could store."""
     value = result.data.get(key) if isinstance(result.data, dict) else None
-    if not isinstance(value, kind):
+    if not isinstance(value, kind) or (kind is str and not value):
         raise Error(TP_E_BAD_RESPONSE, f"no {key} in the answer", http_status=result.http_status, op=op)
     return value
 
@@ -385,7 +385,7 @@ class Client:
             args["group"] = group
         database = _field(self.call("databases.create", args), "database", dict, "databases.create")
         for key in ("Name", "Hostname", "DbId"):
-            if not isinstance(database.get(key), str):
+            if not isinstance(database.get(key), str) or not database[key]:
                 raise Error(TP_E_BAD_RESPONSE, f"no database.{key} in the answer", op="databases.create")
         return database
 

@@ -274,6 +274,12 @@ static void test_cancel_before_run_is_kept(void **state) {
     assert_int_equal(fx_request_count(e->server), 0);
     tp_batch_cancel(e->batch); /* after the run: nothing changes */
     assert_int_equal(tp_result_status(tp_batch_result(e->batch, 1)), TP_E_CANCELLED);
+    /* Also a batch with nothing to send: the run reports the cancel. */
+    tp_batch *empty = NULL;
+    assert_int_equal(tp_batch_new(e->client, &empty), TP_OK);
+    tp_batch_cancel(empty);
+    assert_int_equal(tp_batch_run(empty), TP_E_CANCELLED);
+    tp_batch_free(empty);
 }
 
 int main(void) {

@@ -519,6 +519,10 @@ def hostile_requests(srv, token):
     status, _, text = raw(srv.url, request("GET", "/v1/organizations/local", token,
                                            extra="Range: bytes=" + ",".join(["0-"] * 500) + "\r\n"))
     check(status == 200 and json.loads(text)["organization"]["slug"] == "local", f"500 ranges: {status} {text[:100]}")
+    for bad in ("bytes=abc", "bytes=0-5, 9-3"):  # refused by cpp-httplib before any handler
+        status, headers, text = raw(srv.url, request("GET", "/v1/organizations/local", token, extra=f"Range: {bad}\r\n"))
+        check(status == 416 and "error" in json.loads(text) and "content-range" not in headers,
+              f"Range: {bad}: {status} {headers} {text}")
 
     # JSON bodies are UTF-8 and one value; error messages are UTF-8 and not cut at a NUL.
     for body, what in ((b'{"name":"x\xff","location":"ams"}', "invalid UTF-8"),
@@ -564,6 +568,11 @@ def login_tokens_of_a_restart(binary, tmp):
     srv = Server(binary, data, b2, ["--user", f"bob:{t2}"])
     try:
         check(user_of(srv, b2) == "local" and user_of(srv, t2) == "bob", "swapped tokens are not swapped")
+    finally:
+        srv.stop()
+    srv = Server(binary, data, t1)  # bob not named: his login token ends too
+    try:
+        check(user_of(srv, t2) == 401, "the login token of a user not named at this start still works")
     finally:
         srv.stop()
         remove_data(data)
