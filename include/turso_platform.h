@@ -65,7 +65,7 @@ typedef int32_t tp_status;
 #define TP_OK 0
 /* Caller errors and the library's own */
 #define TP_E_INVALID_ARGUMENT 1 /* NULL, empty, non-UTF-8, too long or unknown; the message names it */
-#define TP_E_NOMEM 2            /* memory ran out */
+#define TP_E_NOMEM 2            /* memory ran out (also libcurl's answer to a response header line past its ~100 KB) */
 #define TP_E_INTERNAL 3         /* a bug in this library; please report it */
 /* Transport */
 #define TP_E_NETWORK 10   /* could not connect, or the connection broke */
@@ -73,7 +73,7 @@ typedef int32_t tp_status;
 #define TP_E_TLS 12       /* TLS handshake or certificate verification failed */
 #define TP_E_CANCELLED 13 /* cancelled through tp_cancel or tp_batch_cancel */
 /* The answer */
-#define TP_E_BAD_RESPONSE 14     /* a body that is not the JSON promised (HTTP code kept) */
+#define TP_E_BAD_RESPONSE 14     /* a body that is not the JSON promised (HTTP code kept), or an answer that is not HTTP: a status line that is not HTTP/1.x nnn, headers and trailers past 1 MiB (HTTP code 0) */
 #define TP_E_RESPONSE_TOO_LARGE 15 /* the body passed tp_options_set_max_response_bytes */
 /* HTTP statuses of the service */
 #define TP_E_BAD_REQUEST 20      /* 400 */
@@ -177,9 +177,9 @@ TP_API tp_status tp_options_set_connect_timeout_ms(tp_options *options, int32_t 
  * during an attempt. A call in a batch is timed from when it starts: time spent waiting for a
  * free slot (tp_batch_set_concurrency) does not count. */
 TP_API tp_status tp_options_set_timeout_ms(tp_options *options, int32_t ms);
-/* Retry policy: at most max_attempts attempts in all (1 = no retry, at most 20), the delay
- * before retry n being base_delay_ms * 2^(n-1) with jitter, or Retry-After when the server
- * sends one (capped at 60 s), all within the call's timeout. Retried for every method: 429 (the
+/* Retry policy: at most max_attempts attempts in all (1 = no retry, at most 20; base_delay_ms
+ * 0 to 60000), the delay before retry n being base_delay_ms * 2^(n-1) with jitter, or
+ * Retry-After when the server sends one, either capped at 60 s, all within the call's timeout. Retried for every method: 429 (the
  * service answers it without processing the request, so even a POST is sent again) and a
  * connection that could not be made (the request never left). Retried only for GET, HEAD,
  * OPTIONS, PUT and DELETE, which may be repeated without changing the outcome: 502, 503, 504, a
@@ -245,7 +245,8 @@ TP_API int32_t tp_cancel_is_triggered(const tp_cancel *cancel);
  * tp_op_param_name. A name the operation does not know makes the call fail with
  * TP_E_INVALID_ARGUMENT. Setting a name again replaces its value. Setters copy their inputs
  * and return TP_OK, TP_E_INVALID_ARGUMENT (params or name NULL or empty, a string not UTF-8,
- * JSON that does not parse) or TP_E_NOMEM.
+ * JSON that is not strict RFC 8259 text: a byte-order mark or control bytes between tokens are
+ * refused) or TP_E_NOMEM.
  */
 
 TP_API tp_status tp_params_new(tp_params **out);
@@ -273,9 +274,11 @@ TP_API tp_status tp_params_set_timeout_ms(tp_params *params, int32_t ms);
 /* Calls the operation `op_id` (e.g. "databases.create", see tp_op_id) with `params` (NULL = none;
  * not modified, may be reused). Path parameters come from params; "org" falls back to the
  * client's default organization. *out receives the result (see the rules above); the return
- * value is its status. TP_E_INVALID_ARGUMENT for a NULL client or op_id, an unknown op_id,
- * a missing path parameter, an unknown parameter, or a path or query parameter that makes the
- * request URL (percent-encoded) longer than 65536 bytes, with the message naming it. */
+ * value is its status. TP_E_INVALID_ARGUMENT for a NULL client or op_id, an unknown op_id, a
+ * required parameter missing or given empty ("" or no bytes; path parameters are all required),
+ * a value of a kind the parameter cannot take, an unknown parameter, or a path or query parameter
+ * that makes the request URL (percent-encoded) longer than 65536 bytes, with the message naming
+ * it. */
 TP_API tp_status tp_call(tp_client *client, const char *op_id, const tp_params *params, tp_result **out);
 
 /* Sends any request to the API: `method` ("GET", "POST", ...: letters, '-' and '_', sent in
@@ -299,7 +302,8 @@ TP_API tp_status tp_request_with(tp_client *client, const char *method, const ch
 TP_API void tp_result_free(tp_result *result);
 /* The status; TP_E_INVALID_ARGUMENT for a NULL result. */
 TP_API tp_status tp_result_status(const tp_result *result);
-/* The HTTP status of the last attempt, or 0 when no answer came (transport error, bad input). */
+/* The HTTP status of the last attempt, or 0 when no answer came or it could not be read as HTTP
+ * (transport error, bad input, TP_E_BAD_RESPONSE of an answer that is not HTTP). */
 TP_API int32_t tp_result_http_status(const tp_result *result);
 /* What went wrong, in one line: the service's "error" text, the transport's message, or the
  * argument check's; "" on success. Never NULL (for a NULL result: a static message). */
