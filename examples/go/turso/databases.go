@@ -79,6 +79,9 @@ func (c *Client) ListDatabases(ctx context.Context) ([]Database, error) {
 	if err := r.Decode(&answer); err != nil {
 		return nil, fmt.Errorf("turso: databases.list: %w", err)
 	}
+	if answer.Databases == nil { // absent or null; [] decodes to an empty slice
+		return nil, missing(r, "databases.list", "databases")
+	}
 	return answer.Databases, nil
 }
 

@@ -649,6 +649,9 @@ func TestHelpersRefuseAnswersWithoutTheirFields(t *testing.T) {
 	if jwt, err := c.CreateDatabaseToken(ctx, "d", turso.TokenOptions{}); asError(t, err).Status != turso.StatusBadResponse {
 		t.Errorf("CreateDatabaseToken: %q, %v", jwt, err)
 	}
+	if dbs, err := c.ListDatabases(ctx); asError(t, err).Status != turso.StatusBadResponse {
+		t.Errorf("ListDatabases: %v, %v", dbs, err)
+	}
 }
 
 // Once Close has begun (it waits for a call in flight), other calls fail at once, whatever their
