@@ -276,15 +276,21 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// BaseURL is the API the client talks to.
+// BaseURL is the API the client talks to; "" once Close has begun.
 func (c *Client) BaseURL() string {
+	if c.closing.Load() {
+		return ""
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return C.GoString(C.tp_client_base_url(c.c))
 }
 
-// Org is the client's default organization, "" when none.
+// Org is the client's default organization, "" when none or once Close has begun.
 func (c *Client) Org() string {
+	if c.closing.Load() {
+		return ""
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return C.GoString(C.tp_client_org(c.c))

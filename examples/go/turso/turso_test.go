@@ -694,6 +694,9 @@ func TestCallsFailOnceCloseBegins(t *testing.T) {
 		t.Fatal("Close returned while a call was in flight")
 	default:
 	}
+	if url, org := c.BaseURL(), c.Org(); url != "" || org != "" { // at once, not behind Close
+		t.Errorf("settings once Close began: %q %q", url, org)
+	}
 	cancel()
 	<-closed
 	if err := <-inFlight; !errors.Is(err, context.Canceled) {
