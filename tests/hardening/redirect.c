@@ -9,16 +9,7 @@
 
 #define TOKEN "redirect-test-token-0b7d"
 
-static int failures;
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                  \
-            fprintf(stderr, __VA_ARGS__);                                                                    \
-            fputc('\n', stderr);                                                                             \
-        }                                                                                                    \
-    } while (0)
+#include "check.h"
 
 static void redirect_to(const char *target_ip, const char *what) {
     fx_server *target = fx_start(target_ip, FX_RESPOND, 200, NULL, "{\"exp\":-1}");

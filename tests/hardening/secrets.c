@@ -18,16 +18,7 @@
 #define WRONG_TOKEN "secrets-wrong-token-Z3nB6tY1"
 #define ADMIN "secrets-admin-token-H5jD0s"
 
-static int failures;
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                                  \
-            fprintf(stderr, __VA_ARGS__);                                                                    \
-            fputc('\n', stderr);                                                                             \
-        }                                                                                                    \
-    } while (0)
+#include "check.h"
 
 /* Everything the library said: log lines and result messages. */
 static char *said;
