@@ -1,3 +1,4 @@
+import contextlib
 import http.server
 import json
 import os
@@ -150,20 +151,19 @@ def test_error_names_the_operation_once():
     assert str(e.value).count("databases.list") == 1
 
 
-@pytest.fixture
-def recorder():
-    """A server that answers every request 200 {} and records its request line and body."""
-    seen = []
+@contextlib.contextmanager
+def answering(status, body, on_request):
+    """A local server answering every GET and POST `status` with the JSON `body`, after
+    on_request(handler); yields its base URL."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def _answer(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            seen.append((self.command, urllib.parse.unquote(self.path), body.decode()))
-            self.send_response(200)
+            on_request(self)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "2")
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(b"{}")
+            self.wfile.write(body)
 
         do_GET = do_POST = _answer
 
@@ -174,11 +174,24 @@ def recorder():
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
-        with tp.Client(token="t", base_url="http://%s:%d" % httpd.server_address, org="o", max_attempts=1) as c:
-            yield c, seen
+        yield "http://%s:%d" % httpd.server_address
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture
+def recorder():
+    """A server that answers every request 200 {} and records its request line and body."""
+    seen = []
+
+    def record(handler):
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        seen.append((handler.command, urllib.parse.unquote(handler.path), body.decode()))
+
+    with answering(200, b"{}", record) as url:
+        with tp.Client(token="t", base_url=url, org="o", max_attempts=1) as c:
+            yield c, seen
 
 
 def test_numbers_are_sent_exactly_or_refused(recorder):
@@ -275,27 +288,8 @@ def test_default_retry_settings_are_the_headers():
 def rate_limiter():
     """A server that answers every request 429 (no Retry-After) and records when it came."""
     times = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            times.append(time.monotonic())
-            self.send_response(429)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", "14")
-            self.end_headers()
-            self.wfile.write(b'{"error":"no"}')
-
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield "http://%s:%d" % httpd.server_address, times
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with answering(429, b'{"error":"no"}', lambda handler: times.append(time.monotonic())) as url:
+        yield url, times
 
 
 def test_one_retry_setting_keeps_the_default_of_the_other(rate_limiter):
