@@ -91,6 +91,16 @@ void Batch::fail_unfinished(tp_status status) noexcept {
         }
 }
 
+void Batch::cancel_unfinished() {
+    for (auto &item : items_)
+        if (!item->done) {
+            int attempts = item->attempts;
+            item->result = Result::failure(TP_E_CANCELLED, item->request.op, "cancelled");
+            item->result.attempts = attempts;
+            item->done = true;
+        }
+}
+
 void Batch::cancel() noexcept {
     cancelled_.store(true);
     try {
@@ -159,13 +169,7 @@ class Batch::Runner {
             curl_multi_poll(multi_, nullptr, 0, poll_timeout_ms(), nullptr);
         }
         if (done_ >= total_) return TP_OK;
-        for (auto &item : b_.items_)
-            if (!item->done) {
-                int attempts = item->attempts;
-                item->result = Result::failure(TP_E_CANCELLED, item->request.op, "cancelled");
-                item->result.attempts = attempts;
-                item->done = true;
-            }
+        b_.cancel_unfinished();
         return TP_E_CANCELLED;
     }
 
@@ -325,17 +329,13 @@ class Batch::Runner {
 
 tp_status Batch::run() {
     ran_ = true;
-    // A cancel that came first is kept: the thread that cancels cannot know whether the run began.
-    // Nothing is sent, and the run says so even when every call had failed when added.
-    if (cancelled_.load()) {
-        for (auto &item : items_)
-            if (!item->done) {
-                item->result = Result::failure(TP_E_CANCELLED, item->request.op, "cancelled");
-                item->done = true;
-            }
-        return TP_E_CANCELLED;
-    }
     try {
+        // A cancel that came first is kept: the thread that cancels cannot know whether the run
+        // began. Nothing is sent, and the run says so even when every call had failed when added.
+        if (cancelled_.load()) {
+            cancel_unfinished();
+            return TP_E_CANCELLED;
+        }
         Runner runner(*this);
         return runner.run();
     } catch (const std::bad_alloc &) {

@@ -48,6 +48,8 @@ class Batch {
 
     size_t add_failed(const char *op, std::string message);
     void fail_unfinished(tp_status status) noexcept;
+    // Every call not finished ends TP_E_CANCELLED ("cancelled"). Throws std::bad_alloc.
+    void cancel_unfinished();
 
     Client &client_;
     std::vector<std::unique_ptr<Item>> items_;
